@@ -1,0 +1,11 @@
+//! `deoss-node`: the DeOSS chain node.
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}

@@ -1,0 +1,80 @@
+// polkadot.js against a running dev node, with no custom type definitions:
+// every type comes from the runtime metadata. Usage: node smoke.mjs ws://127.0.0.1:PORT
+// Exits non-zero with a reason on the first failed check.
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+
+const url = process.argv[2];
+if (!url) {
+  console.error('usage: node smoke.mjs <ws url>');
+  process.exit(2);
+}
+
+// polkadot.js reports metadata it cannot map to types as console warnings,
+// not errors: collect them and fail on any.
+const warnings = [];
+for (const level of ['warn', 'error']) {
+  const original = console[level];
+  console[level] = (...args) => {
+    warnings.push(args.map(String).join(' '));
+    original(...args);
+  };
+}
+
+function check(condition, message) {
+  if (!condition) {
+    console.log(`FAIL: ${message}`);
+    process.exit(1);
+  }
+  console.log(`ok: ${message}`);
+}
+
+const api = await ApiPromise.create({ provider: new WsProvider(url, false), noInitWarn: true });
+await api.isReadyOrError;
+
+const version = api.runtimeVersion;
+check(version.specName.toString() === 'deoss', `runtime spec name is deoss (${version.specName})`);
+check(api.runtimeMetadata.version >= 14, `metadata v${api.runtimeMetadata.version} decoded`);
+for (const pallet of ['system', 'balances', 'timestamp', 'sudo', 'utility', 'transactionPayment']) {
+  check(api.query[pallet] !== undefined, `storage of pallet ${pallet} is known`);
+}
+check(typeof api.tx.utility.batchAll === 'function', 'utility.batchAll is callable');
+
+const ed = api.consts.balances.existentialDeposit.toBigInt();
+check(ed > 0n, `constant balances.existentialDeposit = ${ed}`);
+const blockWeights = api.consts.system.blockWeights;
+check(blockWeights.maxBlock.refTime.toBigInt() > 0n, 'constant system.blockWeights decodes');
+
+const keyring = new Keyring({ type: 'sr25519' });
+const alice = keyring.addFromUri('//Alice');
+const dave = keyring.addFromUri('//Dave');
+const { data: before } = await api.query.system.account(dave.address);
+const amount = 5n * 10n ** 12n;
+
+const tx = api.tx.balances.transferKeepAlive(dave.address, amount);
+const info = await tx.paymentInfo(alice);
+check(info.partialFee.toBigInt() > 0n, `payment_queryInfo fee ${info.partialFee.toHuman()}`);
+
+const events = await new Promise((resolve, reject) => {
+  tx.signAndSend(alice, ({ status, events, dispatchError }) => {
+    if (dispatchError) {
+      reject(new Error(`dispatch error: ${dispatchError.toString()}`));
+    } else if (status.isFinalized) {
+      resolve(events);
+    } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+      reject(new Error(`transaction ${status.type}`));
+    }
+  }).catch(reject);
+});
+const names = events.map(({ event }) => `${event.section}.${event.method}`);
+check(names.includes('system.ExtrinsicSuccess'), `events: ${names.join(', ')}`);
+const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
+check(transfer !== undefined, 'balances.Transfer emitted');
+check(transfer.event.data.amount.toBigInt() === amount, 'Transfer amount decoded from metadata');
+
+const { data: after } = await api.query.system.account(dave.address);
+check(after.free.toBigInt() === before.free.toBigInt() + amount, 'Dave received the transfer');
+
+check(warnings.length === 0, `no polkadot.js warnings (${warnings.join(' | ')})`);
+await api.disconnect();
+console.log('polkadot.js smoke test passed');
+process.exit(0);
