@@ -99,4 +99,8 @@ pub enum Subcommand {
 
 	/// Database metadata: best and finalized blocks.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Measure a pallet's benchmarks in the wasm runtime and write its weights.
+	#[cfg(feature = "runtime-benchmarks")]
+	BenchmarkPallet(crate::benchmark::BenchmarkPalletCmd),
 }

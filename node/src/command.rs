@@ -110,6 +110,8 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
+		#[cfg(feature = "runtime-benchmarks")]
+		Some(Subcommand::BenchmarkPallet(cmd)) => cmd.run(&cli),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let sealing = cli.sealing.sealing();

@@ -1,5 +1,7 @@
 //! `deoss-node`: the DeOSS chain node.
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark;
 mod chain_spec;
 mod cli;
 mod command;

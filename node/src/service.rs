@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 
 use deoss_runtime::{apis::RuntimeApi, opaque::Block, SLOT_DURATION};
 use futures::{channel::mpsc, FutureExt, StreamExt};
-use sc_client_api::{Backend, BlockBackend, HeaderBackend};
+use sc_client_api::{Backend, BlockBackend};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_consensus_manual_seal::{

@@ -13,6 +13,8 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
@@ -22,8 +24,6 @@ use sp_runtime::{
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
 	MultiAddress, MultiSignature,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
@@ -68,12 +68,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The version used when the runtime is compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// Target block time. Aura slots have this length on the local testnet; the
 /// dev chain's interval sealing defaults to it so chain time follows wall time.
@@ -194,4 +188,19 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type RandomnessCollectiveFlip = pallet_insecure_randomness_collective_flip;
+
+	// DeOSS pallets start at 20.
+	#[runtime::pallet_index(20)]
+	pub type StorageSpace = pallet_storage_space;
+
+	#[runtime::pallet_index(22)]
+	pub type Oss = pallet_oss;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benches {
+	frame_benchmarking::define_benchmarks!(
+		[pallet_storage_space, StorageSpace]
+		[pallet_oss, Oss]
+	);
 }

@@ -15,7 +15,7 @@ pub use region::{Region, EU_MEMBERS};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::weights::Weight;
 use scale_info::TypeInfo;
-use sp_runtime::{DispatchResult, Perbill, RuntimeDebug};
+use sp_runtime::{DispatchResult, Perbill};
 
 /// What an owner may allow an operator (a gateway or an app) to do for it.
 #[derive(
@@ -30,7 +30,7 @@ use sp_runtime::{DispatchResult, Perbill, RuntimeDebug};
 	Eq,
 	PartialOrd,
 	Ord,
-	RuntimeDebug,
+	Debug,
 )]
 pub enum Scope {
 	/// Declare uploads into the owner's buckets, spending the owner's space.

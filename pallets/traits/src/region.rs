@@ -3,7 +3,6 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::RuntimeDebug;
 
 /// A country or territory, as its ISO 3166-1 alpha-2 code in upper case
 /// (`*b"DE"`). Only officially assigned codes are valid regions.
@@ -19,7 +18,7 @@ use sp_runtime::RuntimeDebug;
 	Eq,
 	PartialOrd,
 	Ord,
-	RuntimeDebug,
+	Debug,
 )]
 pub struct Region(pub [u8; 2]);
 

@@ -1,7 +1,9 @@
 //! One `impl Config` per pallet of the runtime, with the parameters they take.
 
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -11,13 +13,15 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use frame_support::PalletId;
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	RuntimeOrigin, RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION,
+	UNIT, VERSION,
 };
 
 /// Share of a block that normal (non-operational) extrinsics may fill.
@@ -34,8 +38,10 @@ parameter_types! {
 	);
 	/// Object data never goes on chain (only its declaration and proofs), so
 	/// 5 MiB blocks are ample.
-	pub RuntimeBlockLength: BlockLength =
-		BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
 	/// The generic Substrate SS58 prefix, so dev accounts show as in every tool.
 	pub const SS58Prefix: u16 = 42;
 }
@@ -136,3 +142,49 @@ impl pallet_utility::Config for Runtime {
 /// `Randomness` trait keeps the source swappable (e.g. for a VRF or a
 /// commit-reveal beacon) without touching the pallets.
 impl pallet_insecure_randomness_collective_flip::Config for Runtime {}
+
+parameter_types! {
+	/// Account that collects space payments: the pool miners are paid from.
+	pub const StorageSpacePalletId: PalletId = PalletId(*b"deo/spac");
+	/// 0.01 DOSS per GiB and day (0.3 DOSS per GiB-month). At least the
+	/// existential deposit, so the first payment can create the pool account.
+	pub const PricePerGibDay: Balance = 10 * MILLI_UNIT;
+	pub const SpaceBlocksPerDay: BlockNumber = DAYS;
+	/// A week between expiry (space frozen, files kept) and removal.
+	pub const SpaceGracePeriod: BlockNumber = 7 * DAYS;
+}
+
+impl pallet_storage_space::Config for Runtime {
+	type Currency = Balances;
+	type PalletId = StorageSpacePalletId;
+	type PricePerGibDay = PricePerGibDay;
+	type BlocksPerDay = SpaceBlocksPerDay;
+	type MinDays = ConstU32<1>;
+	/// At most a year paid ahead.
+	type MaxDays = ConstU32<365>;
+	/// 1 PiB per user.
+	type MaxPurchaseGib = ConstU32<1_048_576>;
+	type GracePeriod = SpaceGracePeriod;
+	type MaxExpiriesPerBlock = ConstU32<50>;
+	/// Equal to the schedule's capacity per block, so the hook keeps up.
+	type MaxTransitionsPerBlock = ConstU32<50>;
+	type MaxBucketsPerUser = ConstU32<1_000>;
+	/// Nothing stores files yet: expired space has no files to remove.
+	type OnExpired = ();
+	type WeightInfo = pallet_storage_space::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Held while a gateway is registered, so the registry cannot be spammed.
+	pub const GatewayDeposit: Balance = 100 * UNIT;
+}
+
+impl pallet_oss::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GatewayDeposit = GatewayDeposit;
+	/// A few gateways plus apps per user; keeps a user's grants quick to list.
+	type MaxOperatorsPerOwner = ConstU32<16>;
+	type MaxEndpointLen = ConstU32<128>;
+	type WeightInfo = pallet_oss::weights::SubstrateWeight<Runtime>;
+}
