@@ -28,14 +28,17 @@ function check(condition, message) {
   console.log(`ok: ${message}`);
 }
 
-const api = await ApiPromise.create({ provider: new WsProvider(url, false), noInitWarn: true });
+const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
 await api.isReadyOrError;
 
 const version = api.runtimeVersion;
 check(version.specName.toString() === 'deoss', `runtime spec name is deoss (${version.specName})`);
 check(api.runtimeMetadata.version >= 14, `metadata v${api.runtimeMetadata.version} decoded`);
-for (const pallet of ['system', 'balances', 'timestamp', 'sudo', 'utility', 'transactionPayment']) {
+for (const pallet of ['system', 'balances', 'timestamp', 'sudo', 'transactionPayment', 'storageSpace', 'oss']) {
   check(api.query[pallet] !== undefined, `storage of pallet ${pallet} is known`);
+}
+for (const pallet of ['balances', 'sudo', 'utility', 'storageSpace', 'oss']) {
+  check(api.tx[pallet] !== undefined, `calls of pallet ${pallet} are known`);
 }
 check(typeof api.tx.utility.batchAll === 'function', 'utility.batchAll is callable');
 
@@ -73,6 +76,37 @@ check(transfer.event.data.amount.toBigInt() === amount, 'Transfer amount decoded
 
 const { data: after } = await api.query.system.account(dave.address);
 check(after.free.toBigInt() === before.free.toBigInt() + amount, 'Dave received the transfer');
+
+// Our pallets, through metadata alone: buy space, then create a bucket.
+const price = api.consts.storageSpace.pricePerGibDay.toBigInt();
+check(price > 0n, `constant storageSpace.pricePerGibDay = ${price}`);
+async function submit(tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        const detail = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+        reject(new Error(`dispatch error: ${detail ? `${detail.section}.${detail.name}` : dispatchError}`));
+      } else if (status.isFinalized) {
+        resolve(events);
+      } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+        reject(new Error(`transaction ${status.type}`));
+      }
+    }).catch(reject);
+  });
+}
+const spaceEvents = await submit(api.tx.storageSpace.buySpace(2, 30), alice);
+const purchased = spaceEvents.find(({ event }) => api.events.storageSpace.SpacePurchased.is(event));
+check(purchased !== undefined, 'storageSpace.SpacePurchased emitted');
+check(purchased.event.data.pricePaid.toBigInt() === 2n * 30n * price, 'paid 2 GiB x 30 days x price');
+const lease = (await api.query.storageSpace.userSpace(alice.address)).unwrap();
+check(lease.purchasedBytes.toBigInt() === 2n * 1024n ** 3n, `lease of ${lease.purchasedBytes} bytes`);
+
+await submit(api.tx.storageSpace.createBucket('pjs-bucket'), alice);
+const bucket = await api.query.storageSpace.buckets(alice.address, 'pjs-bucket');
+check(bucket.isSome, 'bucket pjs-bucket stored');
+let refused = null;
+await submit(api.tx.storageSpace.createBucket('Not_A_Bucket'), alice).catch((e) => { refused = e.message; });
+check(refused !== null && refused.startsWith('dispatch error: storageSpace.'), `bad bucket name refused (${refused})`);
 
 check(warnings.length === 0, `no polkadot.js warnings (${warnings.join(' | ')})`);
 await api.disconnect();

@@ -111,8 +111,6 @@ impl Node {
 			.args(&config.args)
 			.arg("--rpc-port")
 			.arg(rpc_port.to_string())
-			.arg("--port")
-			.arg(p2p_port.to_string())
 			.arg("--listen-addr")
 			.arg(format!("/ip4/127.0.0.1/tcp/{p2p_port}"))
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
