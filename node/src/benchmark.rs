@@ -32,7 +32,8 @@ use sp_state_machine::{backend::BackendRuntimeCode, backend::TryPendingCode, Sta
 
 use crate::cli::Cli;
 
-type HostFunctions = (sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+type HostFunctions =
+	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
 type Executor = WasmExecutor<HostFunctions>;
 type State = BenchmarkingState<BlakeTwo256>;
 

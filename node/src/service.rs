@@ -116,8 +116,10 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 			create_inherent_data_providers: move |parent_hash, _| {
 				let cidp_client = cidp_client.clone();
 				async move {
-					let slot_duration =
-						sc_consensus_aura::standalone::slot_duration_at(&*cidp_client, parent_hash)?;
+					let slot_duration = sc_consensus_aura::standalone::slot_duration_at(
+						&*cidp_client,
+						parent_hash,
+					)?;
 					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
 					let slot = sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
 						*timestamp,
@@ -170,9 +172,11 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	let metrics = N::register_notification_metrics(config.prometheus_registry());
 	let peer_store_handle = net_config.peer_store_handle();
 	let grandpa_protocol_name = sc_consensus_grandpa::protocol_standard_name(
-		&client.block_hash(0).ok().flatten().ok_or_else(|| {
-			ServiceError::Other("the database holds no genesis block".into())
-		})?,
+		&client
+			.block_hash(0)
+			.ok()
+			.flatten()
+			.ok_or_else(|| ServiceError::Other("the database holds no genesis block".into()))?,
 		&config.chain_spec,
 	);
 	let (grandpa_protocol_config, grandpa_notification_service) =
@@ -293,8 +297,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	}
 
 	let slot_duration = sc_consensus_aura::slot_duration(&*client)?;
-	let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
-		StartAuraParams {
+	let aura =
+		sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(StartAuraParams {
 			slot_duration,
 			client,
 			select_chain,
@@ -317,11 +321,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, BlockHash>>(
 			max_block_proposal_slot_portion: None,
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
 			compatibility_mode: Default::default(),
-		},
-	)?;
-	task_manager
-		.spawn_essential_handle()
-		.spawn_blocking("aura", Some("block-authoring"), aura);
+		})?;
+	task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 
 	if enable_grandpa {
 		let grandpa_config = sc_consensus_grandpa::Config {
@@ -383,17 +384,14 @@ fn start_dev_sealing(
 	};
 
 	let mode_commands = match sealing {
-		Sealing::Instant => pool
-			.import_notification_stream()
-			.map(move |_| seal_new_block(false))
-			.boxed(),
-		Sealing::Interval { block_time_ms } => {
-			futures::stream::unfold((), move |()| async move {
-				futures_timer::Delay::new(Duration::from_millis(block_time_ms)).await;
-				Some((seal_new_block(true), ()))
-			})
-			.boxed()
-		},
+		Sealing::Instant => {
+			pool.import_notification_stream().map(move |_| seal_new_block(false)).boxed()
+		}
+		Sealing::Interval { block_time_ms } => futures::stream::unfold((), move |()| async move {
+			futures_timer::Delay::new(Duration::from_millis(block_time_ms)).await;
+			Some((seal_new_block(true), ()))
+		})
+		.boxed(),
 		Sealing::Manual => futures::stream::pending().boxed(),
 	};
 	let commands_stream = futures::stream::select(mode_commands, seal_commands_rx);

@@ -193,6 +193,9 @@ mod runtime {
 	#[runtime::pallet_index(20)]
 	pub type StorageSpace = pallet_storage_space;
 
+	#[runtime::pallet_index(21)]
+	pub type StorageProviders = pallet_storage_providers;
+
 	#[runtime::pallet_index(22)]
 	pub type Oss = pallet_oss;
 }
@@ -201,6 +204,7 @@ mod runtime {
 mod benches {
 	frame_benchmarking::define_benchmarks!(
 		[pallet_storage_space, StorageSpace]
+		[pallet_storage_providers, StorageProviders]
 		[pallet_oss, Oss]
 	);
 }

@@ -14,9 +14,12 @@ use std::{
 
 use anyhow::{anyhow, bail, Context, Result};
 use subxt::{
+	extrinsics::ExtrinsicEvents,
 	rpcs::{rpc_params, RpcClient},
+	transactions::Payload,
 	OnlineClient, SubstrateConfig,
 };
+use subxt_signer::sr25519::Keypair;
 use tempfile::TempDir;
 
 /// The subxt client type the tests use: the runtime's types all come from
@@ -120,10 +123,10 @@ impl Node {
 		match &config.base_path {
 			BasePath::Tmp => {
 				command.arg("--tmp");
-			},
+			}
 			BasePath::Kept(path) => {
 				command.arg("--base-path").arg(path);
-			},
+			}
 		}
 		let child = command.spawn().context("spawning deoss-node")?;
 		let mut node = Node { child, rpc_port, p2p_port, log_path, _log_dir: log_dir };
@@ -160,7 +163,10 @@ impl Node {
 				}
 			}
 			if Instant::now() > deadline {
-				bail!("deoss-node RPC did not answer within {STARTUP_TIMEOUT:?}:\n{}", self.log_tail(40));
+				bail!(
+					"deoss-node RPC did not answer within {STARTUP_TIMEOUT:?}:\n{}",
+					self.log_tail(40)
+				);
 			}
 			tokio::time::sleep(Duration::from_millis(200)).await;
 		}
@@ -225,9 +231,8 @@ pub async fn finalized_block_number(rpc: &RpcClient) -> Result<u64> {
 }
 
 fn header_number(header: &serde_json::Value) -> Result<u64> {
-	let hex = header["number"]
-		.as_str()
-		.ok_or_else(|| anyhow!("header without a number: {header}"))?;
+	let hex =
+		header["number"].as_str().ok_or_else(|| anyhow!("header without a number: {header}"))?;
 	Ok(u64::from_str_radix(hex.trim_start_matches("0x"), 16)?)
 }
 
@@ -247,4 +252,33 @@ where
 		}
 		tokio::time::sleep(Duration::from_millis(200)).await;
 	}
+}
+
+/// Signs `call` with `signer`, submits it, and waits until it is in a
+/// finalized block and succeeded; a dispatch error is returned as an error
+/// naming the pallet and the error variant.
+pub async fn submit(
+	client: &Client,
+	call: &impl Payload,
+	signer: &Keypair,
+) -> Result<ExtrinsicEvents<SubstrateConfig>> {
+	Ok(client
+		.at_current_block()
+		.await?
+		.transactions()
+		.sign_and_submit_then_watch_default(call, signer)
+		.await?
+		.wait_for_finalized_success()
+		.await?)
+}
+
+/// Names (`Pallet.Event`) of the events a transaction emitted.
+pub fn event_names(events: &ExtrinsicEvents<SubstrateConfig>) -> Result<Vec<String>> {
+	events
+		.iter()
+		.map(|event| {
+			let event = event?;
+			Ok(format!("{}.{}", event.pallet_name(), event.event_name()))
+		})
+		.collect()
 }

@@ -4,7 +4,9 @@
 use std::{process::Command, time::Duration};
 
 use anyhow::{ensure, Context, Result};
-use deoss_e2e::{finalized_block_number, free_port, node_binary, wait_until, BasePath, Node, NodeConfig};
+use deoss_e2e::{
+	finalized_block_number, free_port, node_binary, wait_until, BasePath, Node, NodeConfig,
+};
 use subxt::rpcs::rpc_params;
 
 /// The libp2p peer id of a node key, as the node itself derives it.
@@ -16,7 +18,11 @@ fn peer_id(node_key_hex: &str) -> Result<String> {
 		.args(["key", "inspect-node-key", "--file"])
 		.arg(&key_file)
 		.output()?;
-	ensure!(output.status.success(), "inspect-node-key: {}", String::from_utf8_lossy(&output.stderr));
+	ensure!(
+		output.status.success(),
+		"inspect-node-key: {}",
+		String::from_utf8_lossy(&output.stderr)
+	);
 	Ok(String::from_utf8(output.stdout)?.trim().to_string())
 }
 

@@ -2,7 +2,10 @@
 
 use anyhow::{ensure, Result};
 use deoss_e2e::{best_block_number, BasePath, Node, NodeConfig};
-use subxt::{dynamic, ext::scale_decode::{self, DecodeAsType}};
+use subxt::{
+	dynamic,
+	ext::scale_decode::{self, DecodeAsType},
+};
 use subxt_signer::sr25519::dev;
 
 #[derive(Debug, DecodeAsType)]

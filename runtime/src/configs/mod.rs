@@ -1,5 +1,6 @@
 //! One `impl Config` per pallet of the runtime, with the parameters they take.
 
+use frame_support::PalletId;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -13,15 +14,14 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use frame_support::PalletId;
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller,
-	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION,
-	UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
+	RandomnessCollectiveFlip, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, MILLI_UNIT,
+	MINUTES, SLOT_DURATION, UNIT, VERSION,
 };
 
 /// Share of a block that normal (non-operational) extrinsics may fill.
@@ -187,4 +187,37 @@ impl pallet_oss::Config for Runtime {
 	type MaxOperatorsPerOwner = ConstU32<16>;
 	type MaxEndpointLen = ConstU32<128>;
 	type WeightInfo = pallet_oss::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A floor on every miner's stake, so fake miner identities cost money.
+	pub const MinerBaseStake: Balance = 1_000 * UNIT;
+	/// Stake per started TiB of declared capacity: a 1 TiB miner holds 5,000 DOSS.
+	pub const StakePerTib: Balance = 4_000 * UNIT;
+	/// Schedulers handle users' data before miners do: stake like a 1 TiB miner.
+	pub const SchedulerStake: Balance = 5_000 * UNIT;
+	/// Dev value: 10 minutes. A production network wants it longer than the
+	/// audit window and the deal timeout times the reassignment limit.
+	pub const ProvidersUnbondingPeriod: BlockNumber = 10 * MINUTES;
+}
+
+impl pallet_storage_providers::Config for Runtime {
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	/// Slashed stake is burnt until miners are paid from a reward pool.
+	type OnSlash = ();
+	type Randomness = RandomnessCollectiveFlip;
+	type MinerBaseStake = MinerBaseStake;
+	type StakePerTib = StakePerTib;
+	type SchedulerStake = SchedulerStake;
+	type UnbondingPeriod = ProvidersUnbondingPeriod;
+	/// 1 GiB: small enough for test miners on loopback.
+	type MinCapacity = ConstU64<{ 1 << 30 }>;
+	/// 1 PiB per miner account.
+	type MaxCapacity = ConstU64<{ 1 << 50 }>;
+	type MaxEndpointLen = ConstU32<128>;
+	type MaxMiners = ConstU32<10_000>;
+	/// A draw reads the whole active list: at most about 3.4 KB.
+	type MaxSchedulers = ConstU32<100>;
+	type WeightInfo = pallet_storage_providers::weights::SubstrateWeight<Runtime>;
 }
