@@ -133,9 +133,9 @@ impl BenchmarkPalletCmd {
 			let keys_touched =
 				db_results.iter().map(|result| result.keys.len()).max().unwrap_or_default();
 			eprintln!(
-				"{}::{name}: {} ns base{}",
+				"{}::{name}: {:.1} µs{}",
 				self.pallet,
-				time.base,
+				time.base as f64 / 1e6,
 				describe_slopes(&time.names, &time.slopes)
 			);
 			fitted.push(FittedWeight {
@@ -145,10 +145,10 @@ impl BenchmarkPalletCmd {
 					.iter()
 					.map(|(parameter, _, _)| parameter.to_string())
 					.collect(),
-				// Benchmarks report nanoseconds; weights count picoseconds.
-				ref_time: (time.base * 1000, slopes_in_order(&time, &benchmark.components, 1000)),
-				reads: (reads.base, slopes_in_order(&reads, &benchmark.components, 1)),
-				writes: (writes.base, slopes_in_order(&writes, &benchmark.components, 1)),
+				// The analysis scales extrinsic times to picoseconds, as weights count.
+				ref_time: (time.base, slopes_in_order(&time, &benchmark.components)),
+				reads: (reads.base, slopes_in_order(&reads, &benchmark.components)),
+				writes: (writes.base, slopes_in_order(&writes, &benchmark.components)),
 				keys_touched,
 			});
 		}
@@ -193,7 +193,6 @@ impl BenchmarkPalletCmd {
 fn slopes_in_order(
 	analysis: &Analysis,
 	components: &[(frame_benchmarking::BenchmarkParameter, u32, u32)],
-	scale: u128,
 ) -> Vec<u128> {
 	components
 		.iter()
@@ -203,13 +202,17 @@ fn slopes_in_order(
 				.iter()
 				.position(|name| *name == parameter.to_string())
 				.and_then(|i| analysis.slopes.get(i))
-				.map_or(0, |slope| slope * scale)
+				.map_or(0, |slope| *slope)
 		})
 		.collect()
 }
 
 fn describe_slopes(names: &[String], slopes: &[u128]) -> String {
-	names.iter().zip(slopes).map(|(name, slope)| format!(" + {slope} ns × {name}")).collect()
+	names
+		.iter()
+		.zip(slopes)
+		.map(|(name, slope)| format!(" + {:.3} µs × {name}", *slope as f64 / 1e6))
+		.collect()
 }
 
 fn extensions(executor: &Executor) -> Extensions {
@@ -273,7 +276,8 @@ fn render(pallet: &str, cmd: &BenchmarkPalletCmd, weights: &[FittedWeight], secs
 		cmd.steps, cmd.repeat, cmd.chain
 	);
 	out.push_str(
-		"#![allow(unused_parens, unused_imports, clippy::unnecessary_cast)]\n\n\
+		"#![cfg_attr(rustfmt, rustfmt_skip)]\n\
+		 #![allow(unused_parens, unused_imports, missing_docs, clippy::unnecessary_cast)]\n\n\
 		 use core::marker::PhantomData;\n\
 		 use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};\n\n",
 	);
@@ -303,13 +307,33 @@ fn params(weight: &FittedWeight) -> String {
 	weight.components.iter().map(|c| format!("{c}: u32")).collect::<Vec<_>>().join(", ")
 }
 
+/// Parameters of an implementation: a component no term depends on is `_`-prefixed.
+fn impl_params(weight: &FittedWeight) -> String {
+	weight
+		.components
+		.iter()
+		.enumerate()
+		.map(|(i, c)| {
+			let used = [&weight.ref_time.1, &weight.reads.1, &weight.writes.1]
+				.iter()
+				.any(|slopes| slopes.get(i).is_some_and(|slope| *slope > 0));
+			if used {
+				format!("{c}: u32")
+			} else {
+				format!("_{c}: u32")
+			}
+		})
+		.collect::<Vec<_>>()
+		.join(", ")
+}
+
 fn render_fn(out: &mut String, weight: &FittedWeight, db: &str) {
 	let _ = writeln!(
 		out,
 		"\t/// Storage items touched: {}.\n\tfn {}({}) -> Weight {{\n\t\tWeight::from_parts({}, 0)",
 		weight.keys_touched,
 		weight.name,
-		params(weight),
+		impl_params(weight),
 		weight.ref_time.0
 	);
 	for (component, slope) in weight.components.iter().zip(&weight.ref_time.1) {

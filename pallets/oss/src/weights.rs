@@ -1,153 +1,117 @@
-// Regenerated from the benchmarks in benchmarking.rs; see BENCHMARKS.md.
-//
-// The numbers below are provisional: reads and writes are counted from the
-// storage each benchmark's call touches, ref_time is a flat base per call
-// plus a per-byte slope for endpoint validation, and proof sizes are
-// estimated from the items' max encoded lengths.
-
-//! Weights for `pallet_oss`.
+//! Weights of `pallet_oss`, measured by `deoss-node benchmark-pallet --pallet pallet_oss --steps 10 --repeat 20`
+//! in the wasm runtime on the `dev` genesis state (1 s of benchmarking). Regenerate them with
+//! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
+//!
+//! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
-#![allow(unused_parens)]
-#![allow(unused_imports)]
-#![allow(missing_docs)]
-#![allow(dead_code)]
+#![allow(unused_parens, unused_imports, missing_docs, clippy::unnecessary_cast)]
 
-use frame_support::{traits::Get, weights::{Weight, constants::RocksDbWeight}};
 use core::marker::PhantomData;
+use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 
-/// Weight functions needed for `pallet_oss`.
+/// Weight functions needed by `pallet_oss`.
 pub trait WeightInfo {
 	fn authorize() -> Weight;
 	fn revoke() -> Weight;
 	fn renounce() -> Weight;
 	fn prune_expired() -> Weight;
-	fn register_gateway(l: u32, ) -> Weight;
-	fn update_gateway(l: u32, ) -> Weight;
+	fn register_gateway(l: u32) -> Weight;
+	fn update_gateway(l: u32) -> Weight;
 	fn deregister_gateway() -> Weight;
 }
 
-/// Weights for `pallet_oss` using the Substrate node and recommended hardware.
+/// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn authorize() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(350751000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn revoke() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(267828000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn renounce() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(265284000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn prune_expired() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(304262000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Gateways` (r:1 w:1)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// The range of component `l` is `[9, 128]`.
-	fn register_gateway(l: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 4_800)
-			.saturating_add(Weight::from_parts(2_000, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+	/// Storage items touched: 2.
+	fn register_gateway(_l: u32) -> Weight {
+		Weight::from_parts(704963688, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Storage: `Oss::Gateways` (r:1 w:1)
-	/// The range of component `l` is `[9, 128]`.
-	fn update_gateway(l: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 3_700)
-			.saturating_add(Weight::from_parts(2_000, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+	/// Storage items touched: 1.
+	fn update_gateway(l: u32) -> Weight {
+		Weight::from_parts(187990420, 0)
+			.saturating_add(Weight::from_parts(48671, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Oss::Gateways` (r:1 w:1)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage items touched: 2.
 	fn deregister_gateway() -> Weight {
-		Weight::from_parts(10_000_000, 4_800)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(598208000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 }
 
-// For backwards compatibility and tests.
+/// The same weights with ParityDb database weights, for tests.
 impl WeightInfo for () {
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn authorize() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(350751000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn revoke() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(267828000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn renounce() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(265284000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Authorizations` (r:1 w:1)
-	/// Storage: `Oss::OperatorCount` (r:1 w:1)
-	/// Storage: `Oss::OperatorOf` (r:0 w:1)
+	/// Storage items touched: 3.
 	fn prune_expired() -> Weight {
-		Weight::from_parts(10_000_000, 3_600)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(304262000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(3))
 	}
-	/// Storage: `Oss::Gateways` (r:1 w:1)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// The range of component `l` is `[9, 128]`.
-	fn register_gateway(l: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 4_800)
-			.saturating_add(Weight::from_parts(2_000, 0).saturating_mul(l.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	/// Storage items touched: 2.
+	fn register_gateway(_l: u32) -> Weight {
+		Weight::from_parts(704963688, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
-	/// Storage: `Oss::Gateways` (r:1 w:1)
-	/// The range of component `l` is `[9, 128]`.
-	fn update_gateway(l: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 3_700)
-			.saturating_add(Weight::from_parts(2_000, 0).saturating_mul(l.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	/// Storage items touched: 1.
+	fn update_gateway(l: u32) -> Weight {
+		Weight::from_parts(187990420, 0)
+			.saturating_add(Weight::from_parts(48671, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(1))
+			.saturating_add(ParityDbWeight::get().writes(1))
 	}
-	/// Storage: `Oss::Gateways` (r:1 w:1)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage items touched: 2.
 	fn deregister_gateway() -> Weight {
-		Weight::from_parts(10_000_000, 4_800)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(598208000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 }

@@ -1,132 +1,108 @@
-//! Weights of the storage space pallet's calls and hook.
+//! Weights of `pallet_storage_space`, measured by `deoss-node benchmark-pallet --pallet pallet_storage_space --steps 10 --repeat 20`
+//! in the wasm runtime on the `dev` genesis state (2 s of benchmarking). Regenerate them with
+//! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
 //!
-//! Regenerated from the benchmarks in benchmarking.rs; see BENCHMARKS.md.
-//! Until then the numbers are provisional: a 10_000_000 ref_time base per
-//! call plus the storage reads and writes each benchmark's worst case does.
+//! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
-#![allow(unused_parens)]
-#![allow(unused_imports)]
-#![allow(missing_docs)]
+#![allow(unused_parens, unused_imports, missing_docs, clippy::unnecessary_cast)]
 
-use frame_support::{traits::Get, weights::{Weight, constants::RocksDbWeight}};
 use core::marker::PhantomData;
+use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 
-/// Weight functions needed for `pallet_storage_space`.
+/// Weight functions needed by `pallet_storage_space`.
 pub trait WeightInfo {
 	fn buy_space() -> Weight;
 	fn expand_space() -> Weight;
 	fn renew_space() -> Weight;
 	fn create_bucket() -> Weight;
 	fn delete_bucket() -> Weight;
-	fn on_initialize(n: u32, ) -> Weight;
+	fn on_initialize(n: u32) -> Weight;
 }
 
-/// Weights for `pallet_storage_space` using the Substrate node and recommended hardware.
+/// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:1)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Storage: `StorageSpace::Transitions` (r:32 w:2)
+	/// Storage items touched: 3.
 	fn buy_space() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(35_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		Weight::from_parts(2288239000, 0)
+			.saturating_add(T::DbWeight::get().reads(32))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:1)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage items touched: 2.
 	fn expand_space() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(864494000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:1)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Storage: `StorageSpace::Transitions` (r:34 w:4)
+	/// Storage items touched: 3.
 	fn renew_space() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(37_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		Weight::from_parts(2822663000, 0)
+			.saturating_add(T::DbWeight::get().reads(36))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:0)
-	/// Storage: `StorageSpace::Buckets` (r:1 w:1)
-	/// Storage: `StorageSpace::BucketCount` (r:1 w:1)
+	/// Storage items touched: 3.
 	fn create_bucket() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		Weight::from_parts(506613000, 0)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Storage: `StorageSpace::Buckets` (r:1 w:1)
-	/// Storage: `StorageSpace::BucketCount` (r:1 w:1)
+	/// Storage items touched: 2.
 	fn delete_bucket() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		Weight::from_parts(341256000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Storage: `StorageSpace::ScheduleCursor` (r:1 w:1)
-	/// Storage: `StorageSpace::UserSpace` (r:n w:2n)
-	/// The `n` parameter is the number of transitions processed.
-	/// Each schedule block visited is charged by the hook itself (r:1 w:1).
-	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+	/// Storage items touched: 3.
+	fn on_initialize(n: u32) -> Weight {
+		Weight::from_parts(100757128, 0)
+			.saturating_add(Weight::from_parts(133236505, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().reads((1 as u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().writes((1 as u64).saturating_mul(n.into())))
 	}
 }
 
-// For backwards compatibility and tests.
+/// The same weights with ParityDb database weights, for tests.
 impl WeightInfo for () {
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:1)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Storage: `StorageSpace::Transitions` (r:32 w:2)
+	/// Storage items touched: 3.
 	fn buy_space() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(35_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(2288239000, 0)
+			.saturating_add(ParityDbWeight::get().reads(32))
+			.saturating_add(ParityDbWeight::get().writes(4))
 	}
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:1)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage items touched: 2.
 	fn expand_space() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(864494000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:1)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Storage: `StorageSpace::Transitions` (r:34 w:4)
+	/// Storage items touched: 3.
 	fn renew_space() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(37_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+		Weight::from_parts(2822663000, 0)
+			.saturating_add(ParityDbWeight::get().reads(36))
+			.saturating_add(ParityDbWeight::get().writes(6))
 	}
-	/// Storage: `StorageSpace::UserSpace` (r:1 w:0)
-	/// Storage: `StorageSpace::Buckets` (r:1 w:1)
-	/// Storage: `StorageSpace::BucketCount` (r:1 w:1)
+	/// Storage items touched: 3.
 	fn create_bucket() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(506613000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
-	/// Storage: `StorageSpace::Buckets` (r:1 w:1)
-	/// Storage: `StorageSpace::BucketCount` (r:1 w:1)
+	/// Storage items touched: 2.
 	fn delete_bucket() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(341256000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
-	/// Storage: `StorageSpace::ScheduleCursor` (r:1 w:1)
-	/// Storage: `StorageSpace::UserSpace` (r:n w:2n)
-	/// The `n` parameter is the number of transitions processed.
-	/// Each schedule block visited is charged by the hook itself (r:1 w:1).
-	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+	/// Storage items touched: 3.
+	fn on_initialize(n: u32) -> Weight {
+		Weight::from_parts(100757128, 0)
+			.saturating_add(Weight::from_parts(133236505, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().reads((1 as u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(2))
+			.saturating_add(ParityDbWeight::get().writes((1 as u64).saturating_mul(n.into())))
 	}
 }
