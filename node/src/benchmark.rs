@@ -41,8 +41,8 @@ type State = BenchmarkingState<BlakeTwo256>;
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchmarkPalletCmd {
 	/// Pallet name as in the runtime's benchmark list, e.g. `pallet_storage_space`.
-	#[arg(long)]
-	pub pallet: String,
+	#[arg(long, required_unless_present = "list")]
+	pub pallet: Option<String>,
 
 	/// Chain spec whose genesis state the benchmarks start from.
 	#[arg(long, default_value = "dev")]
@@ -100,10 +100,11 @@ impl BenchmarkPalletCmd {
 			}
 			return Ok(());
 		}
+		let pallet = self.pallet.as_deref().unwrap_or_default();
 		let list = lists
 			.iter()
-			.find(|list| list.pallet == self.pallet.as_bytes())
-			.ok_or_else(|| format!("the runtime has no benchmarks for `{}`", self.pallet))?;
+			.find(|list| list.pallet == pallet.as_bytes())
+			.ok_or_else(|| format!("the runtime has no benchmarks for `{pallet}`"))?;
 
 		let started = Instant::now();
 		let mut fitted = Vec::new();
@@ -133,8 +134,7 @@ impl BenchmarkPalletCmd {
 			let keys_touched =
 				db_results.iter().map(|result| result.keys.len()).max().unwrap_or_default();
 			eprintln!(
-				"{}::{name}: {:.1} µs{}",
-				self.pallet,
+				"{pallet}::{name}: {:.1} µs{}",
 				time.base as f64 / 1e6,
 				describe_slopes(&time.names, &time.slopes)
 			);
@@ -153,7 +153,7 @@ impl BenchmarkPalletCmd {
 			});
 		}
 
-		let source = render(&self.pallet, self, &fitted, started.elapsed().as_secs());
+		let source = render(pallet, self, &fitted, started.elapsed().as_secs());
 		match &self.output {
 			Some(path) => std::fs::write(path, source)?,
 			None => print!("{source}"),

@@ -7,7 +7,7 @@
 use std::{
 	fs::File,
 	net::TcpListener,
-	path::{Path, PathBuf},
+	path::PathBuf,
 	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
@@ -41,22 +41,21 @@ pub fn node_binary() -> Result<PathBuf> {
 	if let Ok(path) = std::env::var("DEOSS_NODE_BIN") {
 		return Ok(PathBuf::from(path));
 	}
-	// This test binary lives in `<target>/<profile>/deps/`; the node in `<target>/<profile>/`.
+	// Test binaries live in `<target>/<profile>/deps/`, other binaries in
+	// `<target>/<profile>/`, next to the node.
 	let exe = std::env::current_exe()?;
-	let profile_dir = exe
-		.parent()
-		.and_then(Path::parent)
-		.ok_or_else(|| anyhow!("cannot locate the target directory from {}", exe.display()))?;
-	let candidate = profile_dir.join("deoss-node");
-	if candidate.exists() {
-		Ok(candidate)
-	} else {
-		bail!(
-			"{} not found: build it first with `cargo build -p deoss-node` (same profile), \
-			 or set DEOSS_NODE_BIN",
-			candidate.display()
+	let candidates: Vec<PathBuf> = exe
+		.ancestors()
+		.skip(1)
+		.take(2)
+		.map(|dir| dir.join("deoss-node"))
+		.collect();
+	candidates.iter().find(|path| path.exists()).cloned().ok_or_else(|| {
+		anyhow!(
+			"deoss-node not found at {candidates:?}: build it first with \
+			 `cargo build -p deoss-node` (same profile), or set DEOSS_NODE_BIN"
 		)
-	}
+	})
 }
 
 /// Where a node keeps its database.
