@@ -1,5 +1,5 @@
 //! Weights of `pallet_oss`, measured by `deoss-node benchmark-pallet --pallet pallet_oss --steps 10 --repeat 20`
-//! in the wasm runtime on the `dev` genesis state (1 s of benchmarking). Regenerate them with
+//! in the wasm runtime on the `dev` genesis state (0 s of benchmarking). Regenerate them with
 //! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
 //!
 //! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
@@ -26,44 +26,43 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage items touched: 3.
 	fn authorize() -> Weight {
-		Weight::from_parts(350751000, 0)
+		Weight::from_parts(44526000, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 3.
 	fn revoke() -> Weight {
-		Weight::from_parts(267828000, 0)
+		Weight::from_parts(30565000, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 3.
 	fn renounce() -> Weight {
-		Weight::from_parts(265284000, 0)
+		Weight::from_parts(32499000, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 3.
 	fn prune_expired() -> Weight {
-		Weight::from_parts(304262000, 0)
+		Weight::from_parts(37105000, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 2.
 	fn register_gateway(_l: u32) -> Weight {
-		Weight::from_parts(704963688, 0)
+		Weight::from_parts(97682900, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 1.
-	fn update_gateway(l: u32) -> Weight {
-		Weight::from_parts(187990420, 0)
-			.saturating_add(Weight::from_parts(48671, 0).saturating_mul(l.into()))
+	fn update_gateway(_l: u32) -> Weight {
+		Weight::from_parts(25284303, 0)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage items touched: 2.
 	fn deregister_gateway() -> Weight {
-		Weight::from_parts(598208000, 0)
+		Weight::from_parts(81852000, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -73,44 +72,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	/// Storage items touched: 3.
 	fn authorize() -> Weight {
-		Weight::from_parts(350751000, 0)
+		Weight::from_parts(44526000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 3.
 	fn revoke() -> Weight {
-		Weight::from_parts(267828000, 0)
+		Weight::from_parts(30565000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 3.
 	fn renounce() -> Weight {
-		Weight::from_parts(265284000, 0)
+		Weight::from_parts(32499000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 3.
 	fn prune_expired() -> Weight {
-		Weight::from_parts(304262000, 0)
+		Weight::from_parts(37105000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 2.
 	fn register_gateway(_l: u32) -> Weight {
-		Weight::from_parts(704963688, 0)
+		Weight::from_parts(97682900, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 1.
-	fn update_gateway(l: u32) -> Weight {
-		Weight::from_parts(187990420, 0)
-			.saturating_add(Weight::from_parts(48671, 0).saturating_mul(l.into()))
+	fn update_gateway(_l: u32) -> Weight {
+		Weight::from_parts(25284303, 0)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	/// Storage items touched: 2.
 	fn deregister_gateway() -> Weight {
-		Weight::from_parts(598208000, 0)
+		Weight::from_parts(81852000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}

@@ -1,5 +1,5 @@
 //! Weights of `pallet_storage_space`, measured by `deoss-node benchmark-pallet --pallet pallet_storage_space --steps 10 --repeat 20`
-//! in the wasm runtime on the `dev` genesis state (2 s of benchmarking). Regenerate them with
+//! in the wasm runtime on the `dev` genesis state (0 s of benchmarking). Regenerate them with
 //! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
 //!
 //! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
@@ -25,38 +25,38 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage items touched: 3.
 	fn buy_space() -> Weight {
-		Weight::from_parts(2288239000, 0)
+		Weight::from_parts(166468000, 0)
 			.saturating_add(T::DbWeight::get().reads(32))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage items touched: 2.
 	fn expand_space() -> Weight {
-		Weight::from_parts(864494000, 0)
+		Weight::from_parts(60220000, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 3.
 	fn renew_space() -> Weight {
-		Weight::from_parts(2822663000, 0)
+		Weight::from_parts(181129000, 0)
 			.saturating_add(T::DbWeight::get().reads(36))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage items touched: 3.
 	fn create_bucket() -> Weight {
-		Weight::from_parts(506613000, 0)
+		Weight::from_parts(21913000, 0)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 2.
 	fn delete_bucket() -> Weight {
-		Weight::from_parts(341256000, 0)
+		Weight::from_parts(19509000, 0)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 3.
 	fn on_initialize(n: u32) -> Weight {
-		Weight::from_parts(100757128, 0)
-			.saturating_add(Weight::from_parts(133236505, 0).saturating_mul(n.into()))
+		Weight::from_parts(4517000, 0)
+			.saturating_add(Weight::from_parts(9820506, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1 as u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -68,38 +68,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	/// Storage items touched: 3.
 	fn buy_space() -> Weight {
-		Weight::from_parts(2288239000, 0)
+		Weight::from_parts(166468000, 0)
 			.saturating_add(ParityDbWeight::get().reads(32))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	/// Storage items touched: 2.
 	fn expand_space() -> Weight {
-		Weight::from_parts(864494000, 0)
+		Weight::from_parts(60220000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 3.
 	fn renew_space() -> Weight {
-		Weight::from_parts(2822663000, 0)
+		Weight::from_parts(181129000, 0)
 			.saturating_add(ParityDbWeight::get().reads(36))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	/// Storage items touched: 3.
 	fn create_bucket() -> Weight {
-		Weight::from_parts(506613000, 0)
+		Weight::from_parts(21913000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 2.
 	fn delete_bucket() -> Weight {
-		Weight::from_parts(341256000, 0)
+		Weight::from_parts(19509000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 3.
 	fn on_initialize(n: u32) -> Weight {
-		Weight::from_parts(100757128, 0)
-			.saturating_add(Weight::from_parts(133236505, 0).saturating_mul(n.into()))
+		Weight::from_parts(4517000, 0)
+			.saturating_add(Weight::from_parts(9820506, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().reads((1 as u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2))
