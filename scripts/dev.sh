@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/deoss/target}"
 
 ./scripts/setup.sh
-cargo build -p deoss-node --locked
+# The same build as scripts/test.sh (whole workspace, one feature set), so
+# running the system after the tests, or the other way round, rebuilds nothing.
+cargo build --workspace --all-targets --locked
 exec "$CARGO_TARGET_DIR/debug/deoss-node" --dev --rpc-cors all "$@"
