@@ -14,6 +14,8 @@ use std::{
 
 use anyhow::{anyhow, bail, Context, Result};
 use subxt::{
+	dynamic,
+	ext::scale_decode::{self, DecodeAsType},
 	extrinsics::ExtrinsicEvents,
 	rpcs::{rpc_params, RpcClient},
 	transactions::Payload,
@@ -280,4 +282,34 @@ pub fn event_names(events: &ExtrinsicEvents<SubstrateConfig>) -> Result<Vec<Stri
 			Ok(format!("{}.{}", event.pallet_name(), event.event_name()))
 		})
 		.collect()
+}
+
+/// One DOSS, the native token, in its smallest unit (12 decimals).
+pub const UNIT: u128 = 1_000_000_000_000;
+
+/// An account's `System.Account` entry, the fields the tests read.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct AccountInfo {
+	/// Transactions sent.
+	pub nonce: u32,
+	/// Balances.
+	pub data: AccountData,
+}
+
+/// Balances of an account.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct AccountData {
+	/// Spendable.
+	pub free: u128,
+	/// Held (stakes, deposits).
+	pub reserved: u128,
+}
+
+/// `System.Account` of `who` at the best block.
+pub async fn account(client: &Client, who: [u8; 32]) -> Result<AccountInfo> {
+	let address = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
+	let at = client.at_current_block().await?;
+	Ok(at.storage().fetch(address, (who,)).await?.decode()?)
 }

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
-use deoss_e2e::{best_block_number, finalized_block_number, wait_until, Node, NodeConfig};
+use deoss_e2e::{
+	account, best_block_number, finalized_block_number, wait_until, Node, NodeConfig, UNIT,
+};
 use subxt::{
 	dynamic,
 	ext::scale_decode::{self, DecodeAsType},
@@ -11,21 +13,6 @@ use subxt::{
 	utils::AccountId32,
 };
 use subxt_signer::sr25519::dev;
-
-/// One unit of the native token (12 decimals).
-const UNIT: u128 = 1_000_000_000_000;
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountInfo {
-	data: AccountData,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountData {
-	free: u128,
-}
 
 #[derive(Debug, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
@@ -36,11 +23,7 @@ struct Transfer {
 }
 
 async fn free_balance(node: &Node, who: [u8; 32]) -> Result<u128> {
-	let client = node.client().await?;
-	let address = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
-	let at = client.at_current_block().await?;
-	let info = at.storage().fetch(address, (who,)).await?.decode()?;
-	Ok(info.data.free)
+	Ok(account(&node.client().await?, who).await?.data.free)
 }
 
 #[tokio::test]

@@ -1,24 +1,12 @@
 //! A node restarted on the same base path keeps its chain and state.
 
 use anyhow::{ensure, Result};
-use deoss_e2e::{best_block_number, BasePath, Node, NodeConfig};
-use subxt::{
-	dynamic,
-	ext::scale_decode::{self, DecodeAsType},
-};
+use deoss_e2e::{account, best_block_number, BasePath, Node, NodeConfig};
+use subxt::dynamic;
 use subxt_signer::sr25519::dev;
 
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountInfo {
-	nonce: u32,
-}
-
 async fn alice_nonce(node: &Node) -> Result<u32> {
-	let client = node.client().await?;
-	let address = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
-	let at = client.at_current_block().await?;
-	Ok(at.storage().fetch(address, (dev::alice().public_key().0,)).await?.decode()?.nonce)
+	Ok(account(&node.client().await?, dev::alice().public_key().0).await?.nonce)
 }
 
 #[tokio::test]

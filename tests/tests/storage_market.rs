@@ -2,14 +2,13 @@
 //! miner and a scheduler, and a gateway authorized by a user.
 
 use anyhow::{ensure, Context, Result};
-use deoss_e2e::{event_names, submit, Node, NodeConfig};
+use deoss_e2e::{account, event_names, submit, Node, NodeConfig, UNIT};
 use subxt::{
 	dynamic::{self, Value},
 	ext::scale_decode::{self, DecodeAsType},
 };
 use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
 
-const UNIT: u128 = 1_000_000_000_000;
 const GIB: u64 = 1 << 30;
 
 #[derive(Debug, DecodeAsType)]
@@ -26,18 +25,6 @@ struct Miner {
 	stake: u128,
 	capacity_bytes: u64,
 	auth_key: [u8; 32],
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountInfo {
-	data: AccountData,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountData {
-	reserved: u128,
 }
 
 fn miner_key() -> Result<Keypair> {
@@ -136,11 +123,7 @@ async fn space_bucket_miner_scheduler_and_gateway() -> Result<()> {
 		.decode()?;
 	ensure!(miner.stake == 5_000 * UNIT && miner.capacity_bytes == 1 << 40, "{miner:?}");
 	ensure!(miner.auth_key == key.public_key().0, "auth key stored");
-	let charlie_account = at
-		.storage()
-		.fetch(dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account"), (charlie_id,))
-		.await?
-		.decode()?;
+	let charlie_account = account(&client, charlie_id).await?;
 	ensure!(charlie_account.data.reserved >= 5_000 * UNIT, "stake held: {charlie_account:?}");
 	let indexed = at
 		.storage()

@@ -104,15 +104,7 @@ pub struct GatewayInfo<Endpoint, Balance, BlockNumber> {
 }
 
 /// Whether `endpoint` can be a gateway's public base URL: `http://` or
-/// `https://` (lower case, as clients print them) followed by a host part,
-/// all printable ASCII with no whitespace. Deliberately not a full URL parser: it keeps obvious
-/// garbage and non-HTTP schemes out of the registry, and clients still
-/// validate what they connect to.
+/// `https://` followed by a host (the shared rule of `deoss_traits::endpoint`).
 pub fn is_valid_endpoint(endpoint: &[u8]) -> bool {
-	let after_scheme = endpoint
-		.strip_prefix(b"https://".as_slice())
-		.or_else(|| endpoint.strip_prefix(b"http://".as_slice()));
-	let Some(after_scheme) = after_scheme else { return false };
-	let has_host = after_scheme.first().is_some_and(|first| *first != b'/');
-	has_host && endpoint.iter().all(|byte| byte.is_ascii_graphic())
+	deoss_traits::is_valid_endpoint(endpoint, deoss_traits::endpoint::HTTP_PREFIXES)
 }

@@ -29,20 +29,10 @@ pub fn key_proof_message<AccountId: Encode>(miner: &AccountId) -> alloc::vec::Ve
 /// Where a miner or scheduler is reached: an HTTP(S) URL or a multiaddr.
 pub type Endpoint<T> = BoundedVec<u8, <T as crate::Config>::MaxEndpointLen>;
 
-/// Accepted endpoint prefixes. Anything after the prefix must be non-empty,
-/// printable ASCII without spaces; resolving it is the clients' job.
-const ENDPOINT_PREFIXES: [&[u8]; 7] =
-	[b"http://", b"https://", b"/ip4/", b"/ip6/", b"/dns/", b"/dns4/", b"/dns6/"];
-
-/// Whether `endpoint` is an `http://` or `https://` URL or a multiaddr starting
-/// with `/ip4/`, `/ip6/`, `/dns/`, `/dns4/` or `/dns6/`, made of printable ASCII
-/// without spaces, with something after the prefix.
+/// Whether `endpoint` is an `http(s)://` URL or a `/ip4|ip6|dns|dns4|dns6/`
+/// multiaddr (the shared rule of `deoss_traits::endpoint`).
 pub fn is_valid_endpoint(endpoint: &[u8]) -> bool {
-	let printable = endpoint.iter().all(|byte| (0x21..=0x7e).contains(byte));
-	printable
-		&& ENDPOINT_PREFIXES
-			.iter()
-			.any(|prefix| endpoint.len() > prefix.len() && endpoint.starts_with(prefix))
+	deoss_traits::is_valid_endpoint(endpoint, deoss_traits::endpoint::NODE_PREFIXES)
 }
 
 /// Whether `key` can be an sr25519 public key we accept. The all-zero encoding

@@ -8,8 +8,10 @@
 
 extern crate alloc;
 
+pub mod endpoint;
 mod region;
 
+pub use endpoint::is_valid_endpoint;
 pub use region::{Region, EU_MEMBERS};
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
