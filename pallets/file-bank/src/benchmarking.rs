@@ -1,0 +1,324 @@
+//! Benchmarks of every call and the hook in their worst cases, from which
+//! `weights.rs` is generated.
+
+use super::*;
+use crate::Pallet as FileBank;
+use alloc::vec::Vec;
+use deoss_primitives::receipt_message;
+use deoss_traits::EU_MEMBERS;
+use frame_benchmarking::v2::*;
+use frame_support::{traits::Hooks, BoundedVec};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_core::{crypto::KeyTypeId, sr25519};
+use sp_runtime::traits::{Get, Saturating};
+
+const SEED: u32 = 0;
+/// Keystore key type the benchmark miners sign receipts with.
+const KEY_TYPE: KeyTypeId = KeyTypeId(*b"fbnk");
+/// Payload of every benchmark object.
+const SIZE: u64 = 4096;
+const HOME: Region = Region(*b"DE");
+
+type Helper<T> = <T as Config>::BenchmarkHelper;
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	frame_system::Pallet::<T>::assert_last_event(event.into());
+}
+
+fn bucket<T: Config>() -> BucketNameOf<T> {
+	BoundedVec::truncate_from(b"bench".to_vec())
+}
+
+fn name<T: Config>(index: u32) -> ObjectNameOf<T> {
+	BoundedVec::truncate_from(index.to_le_bytes().to_vec())
+}
+
+fn fid(index: u32) -> Fid {
+	let mut root = [0xf1; 32];
+	root[..4].copy_from_slice(&index.to_le_bytes());
+	Fid(root)
+}
+
+/// A layout of `slots` columns (one data shard, the rest parity), one replica.
+fn layout(slots: u32) -> Layout {
+	Layout {
+		segment_size: 1024,
+		data_shards: 1,
+		parity_shards: slots.saturating_sub(1).max(1) as u16,
+		chunk_size: 64,
+		replicas: 1,
+	}
+}
+
+/// Every field at its longest.
+fn full_meta<T: Config>() -> ObjectMeta<T> {
+	let text = |len: u32| alloc::vec![b'm'; len as usize];
+	let keyword = BoundedVec::truncate_from(text(T::MaxMetaLen::get()));
+	ObjectMeta {
+		content_type: BoundedVec::truncate_from(text(T::MaxMetaLen::get())),
+		description: BoundedVec::truncate_from(text(T::MaxDescriptionLen::get())),
+		keywords: BoundedVec::truncate_from(alloc::vec![keyword; T::MaxKeywords::get() as usize]),
+	}
+}
+
+fn home_regions<T: Config>() -> RegionsOf<T> {
+	BoundedVec::truncate_from(alloc::vec![HOME])
+}
+
+/// An owner with plenty of space and the benchmark bucket.
+fn new_owner<T: Config>(index: u32) -> T::AccountId {
+	let owner: T::AccountId = account("owner", index, SEED);
+	Helper::<T>::prepare_owner(&owner, &bucket::<T>(), u64::MAX / 4);
+	owner
+}
+
+/// `count` schedulers in the home region.
+fn schedulers<T: Config>(count: u32) {
+	for index in 0..count {
+		Helper::<T>::register_scheduler(&account("scheduler", index, SEED), HOME);
+	}
+}
+
+/// `count` active miners in the home region with keystore keys.
+fn miners<T: Config>(count: u32) -> Vec<(T::AccountId, sr25519::Public)> {
+	(0..count)
+		.map(|index| {
+			let miner: T::AccountId = account("miner", index, SEED);
+			let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+			Helper::<T>::register_miner(&miner, HOME, key.0, u64::MAX / 4);
+			(miner, key)
+		})
+		.collect()
+}
+
+/// Receipts of `miners` for every column of `deal`.
+fn receipts<T: Config>(
+	deal: DealId,
+	fid: Fid,
+	miners: &[(T::AccountId, sr25519::Public)],
+) -> Result<ReceiptsOf<T>, BenchmarkError> {
+	let mut receipts = Vec::new();
+	for (column, (miner, key)) in miners.iter().enumerate() {
+		let column = column as u16;
+		let bytes = FileBank::<T>::account_bytes(miner)
+			.ok_or(BenchmarkError::Stop("AccountId must encode to 32 bytes"))?;
+		let message = receipt_message(deal, &fid, column, &bytes);
+		let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, key, &message)
+			.ok_or(BenchmarkError::Stop("no keystore"))?;
+		receipts.push(SlotReceipt {
+			miner: miner.clone(),
+			column,
+			replica: 0,
+			signature: signature.0,
+		});
+	}
+	BoundedVec::try_from(receipts).map_err(|_| BenchmarkError::Stop("too many receipts"))
+}
+
+/// Declares object `index` of `owner` over `miners.len()` slots; returns the deal.
+fn open_deal<T: Config>(
+	owner: &T::AccountId,
+	index: u32,
+	slots: u32,
+) -> Result<DealId, BenchmarkError> {
+	let deal = NextDealId::<T>::get();
+	FileBank::<T>::do_declare(
+		owner.clone(),
+		bucket::<T>(),
+		name::<T>(index),
+		SIZE,
+		fid(index),
+		layout(slots),
+		home_regions::<T>(),
+		BoundedVec::new(),
+		ObjectMeta::default(),
+	)?;
+	Ok(deal)
+}
+
+/// Stores object `index` of `owner` on `miners`.
+fn store<T: Config>(
+	owner: &T::AccountId,
+	index: u32,
+	miners: &[(T::AccountId, sr25519::Public)],
+) -> Result<(), BenchmarkError> {
+	let deal = open_deal::<T>(owner, index, miners.len() as u32)?;
+	let scheduler = Deals::<T>::get(deal).ok_or(BenchmarkError::Stop("no deal"))?.scheduler;
+	FileBank::<T>::do_report(scheduler, deal, receipts::<T>(deal, fid(index), miners)?)?;
+	Ok(())
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	// Worst case: a new deal (not a dedup) declared by an operator, with
+	// every region, pinned miner and metadata field at its bound.
+	#[benchmark]
+	fn declare() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		let operator: T::AccountId = account("operator", 0, SEED);
+		Helper::<T>::authorize(&operator, &owner, Scope::Upload);
+		schedulers::<T>(1);
+		let regions: Vec<Region> = EU_MEMBERS
+			.iter()
+			.cycle()
+			.take(T::MaxRegions::get() as usize)
+			.map(|code| Region(*code))
+			.collect();
+		let pinned: Vec<T::AccountId> =
+			(0..T::MaxPinned::get()).map(|index| account("pinned", index, SEED)).collect();
+		let deal = NextDealId::<T>::get();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(operator),
+			owner,
+			bucket::<T>(),
+			name::<T>(0),
+			SIZE,
+			fid(0),
+			layout(T::MaxSlots::get()),
+			BoundedVec::truncate_from(regions),
+			BoundedVec::truncate_from(pinned),
+			full_meta::<T>(),
+		);
+
+		assert!(Deals::<T>::contains_key(deal));
+		Ok(())
+	}
+
+	// `s` slots, each with a signature to verify and a miner to charge.
+	#[benchmark]
+	fn report(s: Linear<2, { T::MaxSlots::get() }>) -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		schedulers::<T>(1);
+		let miners = miners::<T>(s);
+		let deal = open_deal::<T>(&owner, 0, s)?;
+		let scheduler = Deals::<T>::get(deal).ok_or(BenchmarkError::Stop("no deal"))?.scheduler;
+		let receipts = receipts::<T>(deal, fid(0), &miners)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(scheduler), deal, receipts);
+
+		assert!(Files::<T>::contains_key(fid(0)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn request_reassign() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		schedulers::<T>(2);
+		let deal = open_deal::<T>(&owner, 0, 2)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), deal);
+
+		let moved = Deals::<T>::get(deal).ok_or(BenchmarkError::Stop("no deal"))?;
+		assert_eq!(moved.previous_schedulers.len(), 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn cancel_deal() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		schedulers::<T>(1);
+		let deal = open_deal::<T>(&owner, 0, 2)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), deal);
+
+		assert_last_event::<T>(Event::DealCancelled { deal, owner, fid: fid(0) });
+		Ok(())
+	}
+
+	// Worst case: the last owner deletes a file of `MaxSlots` miners.
+	#[benchmark]
+	fn delete_object() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		schedulers::<T>(1);
+		let miners = miners::<T>(T::MaxSlots::get());
+		store::<T>(&owner, 0, &miners)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), owner.clone(), bucket::<T>(), name::<T>(0));
+
+		assert!(!Files::<T>::contains_key(fid(0)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn transfer_ownership() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		let recipient = new_owner::<T>(1);
+		Helper::<T>::authorize(&owner, &recipient, Scope::Upload);
+		schedulers::<T>(1);
+		let miners = miners::<T>(2);
+		store::<T>(&owner, 0, &miners)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), bucket::<T>(), name::<T>(0), recipient.clone(), bucket::<T>());
+
+		assert_eq!(OwnedObjects::<T>::get(&recipient, (bucket::<T>(), name::<T>(0))), Some(fid(0)));
+		Ok(())
+	}
+
+	// `d` deals time out and are reassigned; `r` objects of an expired owner,
+	// each the last copy of a file of `MaxSlots` miners, are removed.
+	#[benchmark]
+	fn on_initialize(
+		d: Linear<0, { T::MaxDeadlinesPerBlock::get() }>,
+		r: Linear<0, { T::MaxRemovalsPerBlock::get() }>,
+	) -> Result<(), BenchmarkError> {
+		schedulers::<T>(2);
+		let expired = new_owner::<T>(0);
+		let miners = miners::<T>(T::MaxSlots::get());
+		for index in 0..r {
+			store::<T>(&expired, index, &miners)?;
+		}
+		<FileBank<T> as OnSpaceExpired<T::AccountId>>::on_space_expired(&expired);
+		let waiting = new_owner::<T>(1);
+		for index in 0..d {
+			open_deal::<T>(&waiting, 1_000 + index, 2)?;
+		}
+		let due = frame_system::Pallet::<T>::block_number().saturating_add(T::DealTimeout::get());
+		frame_system::Pallet::<T>::set_block_number(due);
+		ensure_deadlines_due::<T>(due, d)?;
+
+		#[block]
+		{
+			FileBank::<T>::on_initialize(due);
+		}
+
+		assert_eq!(OwnedObjects::<T>::iter_prefix(&expired).count() as u32, 0);
+		assert!(Deadlines::<T>::get(due).is_empty());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn on_space_expired() {
+		let owner: T::AccountId = account("owner", 0, SEED);
+
+		#[block]
+		{
+			<FileBank<T> as OnSpaceExpired<T::AccountId>>::on_space_expired(&owner);
+		}
+
+		assert!(ExpiredOwners::<T>::contains_key(&owner));
+	}
+
+	impl_benchmark_test_suite!(FileBank, crate::mock::new_test_ext(), crate::mock::Test);
+}
+
+/// Checks the setup put all `count` deals in the block's queue.
+fn ensure_deadlines_due<T: Config>(
+	due: BlockNumberFor<T>,
+	count: u32,
+) -> Result<(), BenchmarkError> {
+	let queued = Deadlines::<T>::get(due).len() as u32;
+	if queued == count {
+		Ok(())
+	} else {
+		Err(BenchmarkError::Stop("deadlines spilled into the next block"))
+	}
+}

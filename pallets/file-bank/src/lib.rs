@@ -1,0 +1,559 @@
+//! DeOSS file bank: storage deals from declaration to stored file, and the
+//! ownership, deduplication and deletion of stored objects.
+//!
+//! ## A deal's life
+//!
+//! `declare` (by the owner, or an operator it authorized with `Scope::Upload`)
+//! checks the layout against the size, reserves `size` bytes of the owner's
+//! space and draws a scheduler: the deal is ASSIGNED with a deadline
+//! `DealTimeout` blocks ahead. The scheduler distributes the fragments and
+//! `report`s one miner receipt per slot (column × replica). If every receipt
+//! holds — each signed by the miner's registered sr25519 key, miners
+//! distinct, active, inside the allowed regions (or pinned), with room for a
+//! column — the file is stored: the owner's reserved bytes become used and
+//! each miner is charged one column. Otherwise the call fails and the deal
+//! stays ASSIGNED.
+//!
+//! At its deadline a deal moves to another scheduler (never one it had),
+//! at most `MaxReassign` times; then it fails and the reservation is
+//! returned. The owner may also move it (`request_reassign`) or end it
+//! (`cancel_deal`).
+//!
+//! ## Accounting
+//!
+//! An owner is charged the payload size (`size`) of each object it holds;
+//! redundancy is the network's cost, priced into the space. A miner is
+//! charged one column per file: the fragment length of every segment
+//! summed (`FileRecord::column_bytes`).
+//!
+//! A FID that is already stored is not stored twice: declaring it adds the
+//! caller as one more owner, charged at once. The file is removed when its
+//! last owner deletes it.
+//!
+//! ## Account ids
+//!
+//! Receipts sign the miner's account as 32 bytes, so the runtime's
+//! `AccountId` must SCALE-encode to exactly 32 bytes (as `AccountId32`
+//! does); a miner whose account does not is refused (`AccountNotBytes32`).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+mod functions;
+mod impls;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use deoss_primitives::{Fid, Layout};
+pub use deoss_traits::{
+	Buckets, MinerRegistry, OnSpaceExpired, OperatorAuthority, Region, SchedulerRegistry, Scope,
+	SpaceLedger,
+};
+
+/// Sets up what the benchmarks need in the other pallets, which this
+/// pallet only sees through read-mostly traits.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Gives `owner` `bytes` of active space and a bucket called `bucket`.
+	fn prepare_owner(owner: &AccountId, bucket: &[u8], bytes: u64);
+	/// Registers `who` as an active scheduler in `region`.
+	fn register_scheduler(who: &AccountId, region: Region);
+	/// Registers `who` as an active miner in `region` signing receipts with
+	/// `auth_key`, with room for `bytes`.
+	fn register_miner(who: &AccountId, region: Region, auth_key: [u8; 32], bytes: u64);
+	/// Lets `operator` act for `owner` within `scope`.
+	fn authorize(operator: &AccountId, owner: &AccountId, scope: Scope);
+}
+
+// `declare` takes the whole declaration as separate parameters so that
+// wallets show each one; the generated call code inherits the lint.
+#[allow(clippy::too_many_arguments)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// Users' purchased space, reserved by deals and used by files.
+		type SpaceLedger: SpaceLedger<Self::AccountId>;
+
+		/// Users' buckets, which count the objects in them.
+		type Buckets: Buckets<Self::AccountId>;
+
+		/// The balance miners stake in; only names the miner registry's type.
+		type StakeBalance;
+
+		/// Storage miners: activity, region, receipt keys and capacity.
+		type Miners: MinerRegistry<Self::AccountId, Self::StakeBalance>;
+
+		/// Schedulers, drawn at random to take a deal.
+		type Schedulers: SchedulerRegistry<Self::AccountId>;
+
+		/// Who may act for whom (operators such as gateways).
+		type Authority: OperatorAuthority<Self::AccountId>;
+
+		/// Blocks a scheduler has to report a deal's receipts.
+		#[pallet::constant]
+		type DealTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Times a deal may move to another scheduler before it fails.
+		#[pallet::constant]
+		type MaxReassign: Get<u32>;
+
+		/// Most deals that may time out in one block; the hook's work per block.
+		#[pallet::constant]
+		type MaxDeadlinesPerBlock: Get<u32>;
+
+		/// Most objects of expired owners removed per block.
+		#[pallet::constant]
+		type MaxRemovalsPerBlock: Get<u32>;
+
+		/// Most slots (columns × replicas) per file.
+		#[pallet::constant]
+		type MaxSlots: Get<u32>;
+
+		/// Most owners of one file.
+		#[pallet::constant]
+		type MaxOwners: Get<u32>;
+
+		/// Longest object name, in bytes.
+		#[pallet::constant]
+		type MaxNameLen: Get<u32>;
+
+		/// Longest bucket name, in bytes.
+		#[pallet::constant]
+		type MaxBucketNameLen: Get<u32>;
+
+		/// Most regions a deal may allow.
+		#[pallet::constant]
+		type MaxRegions: Get<u32>;
+
+		/// Most miners a deal may pin.
+		#[pallet::constant]
+		type MaxPinned: Get<u32>;
+
+		/// Longest content type or keyword, in bytes.
+		#[pallet::constant]
+		type MaxMetaLen: Get<u32>;
+
+		/// Longest description, in bytes.
+		#[pallet::constant]
+		type MaxDescriptionLen: Get<u32>;
+
+		/// Most keywords per object.
+		#[pallet::constant]
+		type MaxKeywords: Get<u32>;
+
+		/// Weights of this pallet's calls and hook.
+		type WeightInfo: WeightInfo;
+
+		/// Prepares the other pallets' state for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Identifier the next deal gets.
+	#[pallet::storage]
+	pub type NextDealId<T: Config> = StorageValue<_, DealId, ValueQuery>;
+
+	/// Open deals, all ASSIGNED to a scheduler. Removed when the deal ends.
+	#[pallet::storage]
+	pub type Deals<T: Config> = StorageMap<_, Twox64Concat, DealId, Deal<T>, OptionQuery>;
+
+	/// The open deal storing a FID, so one FID is never stored by two deals.
+	#[pallet::storage]
+	pub type PendingFids<T: Config> = StorageMap<_, Identity, Fid, DealId, OptionQuery>;
+
+	/// Deals timing out at the start of a block, at most
+	/// `MaxDeadlinesPerBlock` per block.
+	#[pallet::storage]
+	pub type Deadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<DealId, T::MaxDeadlinesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Stored files by FID.
+	#[pallet::storage]
+	pub type Files<T: Config> = StorageMap<_, Identity, Fid, FileRecord<T>, OptionQuery>;
+
+	/// Each owner's objects: (bucket, name) to FID.
+	#[pallet::storage]
+	pub type OwnedObjects<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		ObjectKeyOf<T>,
+		Fid,
+		OptionQuery,
+	>;
+
+	/// Reverse index of `Files`: the slot each miner holds of each file
+	/// (one per file, since a file's miners are distinct).
+	#[pallet::storage]
+	pub type MinerSlots<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, Fid, SlotRef, OptionQuery>;
+
+	/// Owners whose space expired; their objects are removed a few per block.
+	#[pallet::storage]
+	pub type ExpiredOwners<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A deal was assigned to a scheduler, which must collect the object
+		/// and report receipts before `deadline`.
+		DealAssigned {
+			/// The deal.
+			deal: DealId,
+			/// The scheduler now in charge.
+			scheduler: T::AccountId,
+			/// The scheduler it replaces, if this is a reassignment.
+			replaced: Option<T::AccountId>,
+			/// The owner.
+			owner: T::AccountId,
+			/// The file.
+			fid: Fid,
+			/// Payload bytes.
+			size: u64,
+			/// How to cut and encode the payload.
+			layout: Layout,
+			/// Block at whose start the deal times out.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A deal succeeded: the file is stored.
+		FileStored {
+			/// The deal that ended.
+			deal: DealId,
+			/// The file.
+			fid: Fid,
+			/// Its first owner.
+			owner: T::AccountId,
+			/// One miner per slot; slot `r × (k+m) + c` holds replica `r` of column `c`.
+			miners: SlotMinersOf<T>,
+		},
+		/// A deal failed (no scheduler left, or `MaxReassign` reached); the
+		/// owner's reservation was returned.
+		DealFailed {
+			/// The deal.
+			deal: DealId,
+			/// The owner.
+			owner: T::AccountId,
+			/// The file that was not stored.
+			fid: Fid,
+		},
+		/// The owner cancelled a deal; its reservation was returned.
+		DealCancelled {
+			/// The deal.
+			deal: DealId,
+			/// The owner.
+			owner: T::AccountId,
+			/// The file that was not stored.
+			fid: Fid,
+		},
+		/// An owner was added to an already stored file (deduplication).
+		OwnerAdded {
+			/// The file.
+			fid: Fid,
+			/// The new owner, charged the file's size.
+			owner: T::AccountId,
+			/// Its bucket.
+			bucket: BucketNameOf<T>,
+			/// The object's name in it.
+			name: ObjectNameOf<T>,
+		},
+		/// An owner's object was removed; the file stays if others own it.
+		ObjectRemoved {
+			/// The file.
+			fid: Fid,
+			/// The former owner, whose space was released.
+			owner: T::AccountId,
+			/// Its bucket.
+			bucket: BucketNameOf<T>,
+			/// The object's name in it.
+			name: ObjectNameOf<T>,
+		},
+		/// A file lost its last owner: its miners may drop their fragments.
+		FileDeleted {
+			/// The file.
+			fid: Fid,
+			/// One miner per slot, whose column bytes were released.
+			miners: SlotMinersOf<T>,
+		},
+		/// An object changed owner.
+		OwnershipTransferred {
+			/// The file.
+			fid: Fid,
+			/// The former owner, whose space was released.
+			from: T::AccountId,
+			/// The new owner, charged the file's size.
+			to: T::AccountId,
+			/// The new owner's bucket.
+			bucket: BucketNameOf<T>,
+			/// The object's name.
+			name: ObjectNameOf<T>,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The caller may not act for this owner within the needed scope.
+		NotAuthorized,
+		/// The object name is empty.
+		EmptyName,
+		/// The owner has no bucket of that name.
+		BucketNotFound,
+		/// The owner already has an object of that name in the bucket.
+		ObjectExists,
+		/// The owner has no object of that name in the bucket.
+		ObjectNotFound,
+		/// The layout is invalid or does not fit the size.
+		InvalidLayout,
+		/// The layout needs more slots (columns × replicas) than `MaxSlots`.
+		TooManySlots,
+		/// No region allowed: at least one is needed.
+		NoRegions,
+		/// A region is not an assigned ISO 3166-1 alpha-2 code.
+		InvalidRegion,
+		/// The FID is already being stored by an open deal.
+		FileBeingStored,
+		/// The FID is stored with another size or layout than declared.
+		FileMismatch,
+		/// The file already has `MaxOwners` owners.
+		TooManyOwners,
+		/// No active scheduler can take the deal.
+		NoSchedulerAvailable,
+		/// The deadline queues of the next blocks are full; try again later.
+		DeadlinesFull,
+		/// There is no such open deal.
+		DealNotFound,
+		/// The caller is not the deal's assigned scheduler.
+		NotAssignedScheduler,
+		/// The deal was reassigned `MaxReassign` times already.
+		TooManyReassignments,
+		/// The number of receipts is not the layout's slot count.
+		WrongReceiptCount,
+		/// A receipt names a column or replica outside the layout.
+		InvalidSlot,
+		/// Two receipts name the same slot.
+		DuplicateSlot,
+		/// A miner appears in two receipts.
+		DuplicateMiner,
+		/// A miner is not registered and active.
+		MinerNotActive,
+		/// A miner is outside the deal's regions and not pinned.
+		MinerOutsideRegions,
+		/// A miner has no registered receipt key.
+		NoAuthKey,
+		/// A miner's account does not encode to 32 bytes.
+		AccountNotBytes32,
+		/// A receipt signature does not verify.
+		InvalidSignature,
+		/// A miner has no room for its column.
+		MinerOutOfSpace,
+		/// The deal's object name was taken in the meantime.
+		NameTaken,
+		/// The stored records disagree (should not happen).
+		Inconsistent,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let expired = Self::expire_deals(now);
+			let removed = Self::remove_expired_objects();
+			T::WeightInfo::on_initialize(expired, removed)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Declares an object: reserves `size` bytes of the owner's space and
+		/// assigns the deal to a randomly drawn scheduler. If the FID is
+		/// already stored, only adds the owner to the file (charged at once).
+		///
+		/// The origin must be Signed and be `owner` or an operator `owner`
+		/// authorized with `Scope::Upload`.
+		///
+		/// - `owner`: the account the object belongs to.
+		/// - `bucket`: the owner's bucket to put it in.
+		/// - `name`: the object's name in the bucket, not empty.
+		/// - `size`: payload bytes (after compression and encryption).
+		/// - `fid`: the payload's Merkle root.
+		/// - `layout`: segment size, erasure code k+m, chunk size, replicas.
+		/// - `regions`: regions the fragments may go to; at least one.
+		/// - `pinned`: miners accepted whatever their region.
+		/// - `meta`: content type, description and keywords.
+		///
+		/// Emits `DealAssigned`, or `OwnerAdded` for a stored FID.
+		///
+		/// O(r) in the number of regions, bounded by `MaxRegions`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::declare())]
+		pub fn declare(
+			origin: OriginFor<T>,
+			owner: T::AccountId,
+			bucket: BucketNameOf<T>,
+			name: ObjectNameOf<T>,
+			size: u64,
+			fid: Fid,
+			layout: Layout,
+			regions: RegionsOf<T>,
+			pinned: PinnedOf<T>,
+			meta: ObjectMeta<T>,
+		) -> DispatchResult {
+			let caller = ensure_signed(origin)?;
+			ensure!(
+				T::Authority::may_act_for(&caller, &owner, Scope::Upload),
+				Error::<T>::NotAuthorized
+			);
+			Self::do_declare(owner, bucket, name, size, fid, layout, regions, pinned, meta)
+		}
+
+		/// Reports the miners' receipts for a deal; if all hold, the file is
+		/// stored and the deal ends.
+		///
+		/// The origin must be Signed and be the deal's assigned scheduler.
+		///
+		/// - `deal`: the deal.
+		/// - `receipts`: one per slot, in any order: miner, column, replica
+		///   and the miner's sr25519 signature over the receipt message.
+		///
+		/// Emits `FileStored`.
+		///
+		/// O(s²) in the number of slots (distinctness), bounded by `MaxSlots`;
+		/// one signature verification per slot.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::report(receipts.len() as u32))]
+		pub fn report(
+			origin: OriginFor<T>,
+			deal: DealId,
+			receipts: ReceiptsOf<T>,
+		) -> DispatchResult {
+			let scheduler = ensure_signed(origin)?;
+			Self::do_report(scheduler, deal, receipts)
+		}
+
+		/// Moves a deal to another scheduler now, e.g. because the upload to
+		/// the current one failed.
+		///
+		/// The origin must be Signed and be the deal's owner or an operator
+		/// it authorized with `Scope::Upload`.
+		///
+		/// - `deal`: the deal.
+		///
+		/// Emits `DealAssigned`.
+		///
+		/// O(1).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::request_reassign())]
+		pub fn request_reassign(origin: OriginFor<T>, deal: DealId) -> DispatchResult {
+			let caller = ensure_signed(origin)?;
+			Self::do_request_reassign(caller, deal)
+		}
+
+		/// Ends a deal without storing anything and returns the reservation.
+		///
+		/// The origin must be Signed and be the deal's owner or an operator
+		/// it authorized with `Scope::Upload`.
+		///
+		/// - `deal`: the deal.
+		///
+		/// Emits `DealCancelled`.
+		///
+		/// O(1).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::cancel_deal())]
+		pub fn cancel_deal(origin: OriginFor<T>, deal: DealId) -> DispatchResult {
+			let caller = ensure_signed(origin)?;
+			Self::do_cancel_deal(caller, deal)
+		}
+
+		/// Removes an owner's object and releases its space; the last owner's
+		/// delete removes the file and releases its miners' bytes.
+		///
+		/// The origin must be Signed and be `owner` or an operator `owner`
+		/// authorized with `Scope::Delete`.
+		///
+		/// - `owner`: the object's owner.
+		/// - `bucket`: its bucket.
+		/// - `name`: its name.
+		///
+		/// Emits `ObjectRemoved`, and `FileDeleted` for the last owner.
+		///
+		/// O(s) in the file's slots, bounded by `MaxSlots`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::delete_object())]
+		pub fn delete_object(
+			origin: OriginFor<T>,
+			owner: T::AccountId,
+			bucket: BucketNameOf<T>,
+			name: ObjectNameOf<T>,
+		) -> DispatchResult {
+			let caller = ensure_signed(origin)?;
+			ensure!(
+				T::Authority::may_act_for(&caller, &owner, Scope::Delete),
+				Error::<T>::NotAuthorized
+			);
+			Self::do_delete_object(owner, bucket, name)
+		}
+
+		/// Gives the caller's object to another account, into one of its
+		/// buckets under the same name. The caller's space is released and
+		/// the recipient's charged.
+		///
+		/// The origin must be Signed and own the object; the recipient must
+		/// have authorized the caller with `Scope::Upload` (its consent to
+		/// be charged).
+		///
+		/// - `bucket`: the caller's bucket holding the object.
+		/// - `name`: the object's name.
+		/// - `new_owner`: the recipient.
+		/// - `new_bucket`: the recipient's bucket to put it in.
+		///
+		/// Emits `OwnershipTransferred`.
+		///
+		/// O(o) in the file's owners, bounded by `MaxOwners`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::transfer_ownership())]
+		pub fn transfer_ownership(
+			origin: OriginFor<T>,
+			bucket: BucketNameOf<T>,
+			name: ObjectNameOf<T>,
+			new_owner: T::AccountId,
+			new_bucket: BucketNameOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_transfer_ownership(owner, bucket, name, new_owner, new_bucket)
+		}
+	}
+}

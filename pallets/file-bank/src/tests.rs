@@ -1,0 +1,882 @@
+//! Deals from declaration to stored file or failure, receipts that must be
+//! refused, deduplication, deletion, transfers and expired owners.
+
+use crate::{mock::*, *};
+use deoss_primitives::receipt_message;
+use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
+use sp_core::Pair;
+
+/// 2+2 columns, one replica, 1 KiB segments: four slots.
+fn layout() -> Layout {
+	Layout { segment_size: 1024, data_shards: 2, parity_shards: 2, chunk_size: 64, replicas: 1 }
+}
+
+/// Three segments: two full (512-byte shards) and one of 952 bytes (476-byte shards).
+const SIZE: u64 = 3000;
+const COLUMN_BYTES: u64 = 512 * 2 + 476;
+
+fn fid(n: u8) -> Fid {
+	Fid([n; 32])
+}
+
+fn bucket(name: &[u8]) -> BucketNameOf<Test> {
+	BoundedVec::truncate_from(name.to_vec())
+}
+
+fn name(text: &[u8]) -> ObjectNameOf<Test> {
+	BoundedVec::truncate_from(text.to_vec())
+}
+
+fn regions(codes: &[[u8; 2]]) -> RegionsOf<Test> {
+	BoundedVec::truncate_from(codes.iter().map(|code| Region(*code)).collect())
+}
+
+fn meta() -> ObjectMeta<Test> {
+	ObjectMeta {
+		content_type: BoundedVec::truncate_from(b"image/png".to_vec()),
+		description: BoundedVec::truncate_from(b"a cat".to_vec()),
+		keywords: BoundedVec::truncate_from(vec![BoundedVec::truncate_from(b"cat".to_vec())]),
+	}
+}
+
+fn declare_as(
+	caller: AccountId,
+	owner: AccountId,
+	object: &[u8],
+	file: Fid,
+	layout: Layout,
+) -> DispatchResult {
+	FileBank::declare(
+		RuntimeOrigin::signed(caller),
+		owner,
+		bucket(b"photos"),
+		name(object),
+		SIZE,
+		file,
+		layout,
+		regions(&[*b"DE"]),
+		BoundedVec::new(),
+		meta(),
+	)
+}
+
+use sp_runtime::DispatchResult;
+
+/// Alice declares `cat.png` as `fid(1)`; returns the deal id.
+fn declare_cat() -> DealId {
+	let deal = NextDealId::<Test>::get();
+	assert_ok!(declare_as(alice(), alice(), b"cat.png", fid(1), layout()));
+	deal
+}
+
+fn receipt(
+	deal: DealId,
+	file: Fid,
+	miner_n: u8,
+	signer: u8,
+	column: u16,
+	replica: u8,
+) -> SlotReceipt<AccountId> {
+	let account = miner(miner_n);
+	let message = receipt_message(deal, &file, column, &FileBank::account_bytes(&account).unwrap());
+	SlotReceipt { miner: account, column, replica, signature: miner_pair(signer).sign(&message).0 }
+}
+
+/// Receipts of miners 1..=4 for columns 0..=3.
+fn good_receipts(deal: DealId, file: Fid) -> Vec<SlotReceipt<AccountId>> {
+	(0..4u8).map(|c| receipt(deal, file, c + 1, c + 1, c as u16, 0)).collect()
+}
+
+fn report(by: AccountId, deal: DealId, receipts: Vec<SlotReceipt<AccountId>>) -> DispatchResult {
+	FileBank::report(RuntimeOrigin::signed(by), deal, BoundedVec::truncate_from(receipts))
+}
+
+fn store_cat() -> DealId {
+	let deal = declare_cat();
+	assert_ok!(report(scheduler(1), deal, good_receipts(deal, fid(1))));
+	deal
+}
+
+fn miners(list: &[u8]) -> SlotMinersOf<Test> {
+	BoundedVec::truncate_from(list.iter().map(|n| miner(*n)).collect())
+}
+
+mod declare {
+	use super::*;
+
+	#[test]
+	fn assigns_a_scheduler_and_reserves_the_size() {
+		run_test(|| {
+			let deal = declare_cat();
+			assert_eq!(deal, 0);
+			let stored = Deals::<Test>::get(deal).unwrap();
+			assert_eq!(stored.scheduler, scheduler(1));
+			assert_eq!(stored.deadline, 1 + TIMEOUT);
+			assert_eq!(stored.meta, meta());
+			assert_eq!(Deadlines::<Test>::get(1 + TIMEOUT).into_inner(), vec![deal]);
+			assert_eq!(PendingFids::<Test>::get(fid(1)), Some(deal));
+			assert_eq!(
+				MockSpace::of(&alice()),
+				Space { purchased: PURCHASED, reserved: SIZE, used: 0 }
+			);
+			System::assert_last_event(
+				Event::DealAssigned {
+					deal,
+					scheduler: scheduler(1),
+					replaced: None,
+					owner: alice(),
+					fid: fid(1),
+					size: SIZE,
+					layout: layout(),
+					deadline: 1 + TIMEOUT,
+				}
+				.into(),
+			);
+			assert_eq!(NextDealId::<Test>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn operator_needs_the_upload_scope() {
+		run_test(|| {
+			assert_noop!(
+				declare_as(gateway(), alice(), b"a", fid(1), layout()),
+				Error::<Test>::NotAuthorized
+			);
+			MockAuthority::grant(&gateway(), &alice(), Scope::Delete);
+			assert_noop!(
+				declare_as(gateway(), alice(), b"a", fid(1), layout()),
+				Error::<Test>::NotAuthorized
+			);
+			MockAuthority::grant(&gateway(), &alice(), Scope::Upload);
+			assert_ok!(declare_as(gateway(), alice(), b"a", fid(1), layout()));
+			assert_eq!(Deals::<Test>::get(0).unwrap().owner, alice());
+			assert_eq!(MockSpace::of(&alice()).reserved, SIZE);
+		});
+	}
+
+	#[test]
+	fn bad_layout_is_refused() {
+		run_test(|| {
+			let no_data = Layout { data_shards: 0, ..layout() };
+			assert_noop!(
+				declare_as(alice(), alice(), b"a", fid(1), no_data),
+				Error::<Test>::InvalidLayout
+			);
+			let odd_segment = Layout { segment_size: 1023, ..layout() };
+			assert_noop!(
+				declare_as(alice(), alice(), b"a", fid(1), odd_segment),
+				Error::<Test>::InvalidLayout
+			);
+			// 4 columns × 5 replicas = 20 slots > MaxSlots (16).
+			let too_wide = Layout { replicas: 5, ..layout() };
+			assert_noop!(
+				declare_as(alice(), alice(), b"a", fid(1), too_wide),
+				Error::<Test>::TooManySlots
+			);
+		});
+	}
+
+	#[test]
+	fn size_must_fit_the_layout() {
+		run_test(|| {
+			// More than 2^24 segments of 1 KiB.
+			let huge = (1u64 << 24) * 1024 + 1;
+			MockSpace::buy(&alice(), huge);
+			assert_noop!(
+				FileBank::declare(
+					RuntimeOrigin::signed(alice()),
+					alice(),
+					bucket(b"photos"),
+					name(b"a"),
+					huge,
+					fid(1),
+					layout(),
+					regions(&[*b"DE"]),
+					BoundedVec::new(),
+					meta(),
+				),
+				Error::<Test>::InvalidLayout
+			);
+		});
+	}
+
+	#[test]
+	fn regions_must_be_given_and_valid() {
+		run_test(|| {
+			let call = |allowed: RegionsOf<Test>| {
+				FileBank::declare(
+					RuntimeOrigin::signed(alice()),
+					alice(),
+					bucket(b"photos"),
+					name(b"a"),
+					SIZE,
+					fid(1),
+					layout(),
+					allowed,
+					BoundedVec::new(),
+					meta(),
+				)
+			};
+			assert_noop!(call(regions(&[])), Error::<Test>::NoRegions);
+			assert_noop!(call(regions(&[*b"DE", *b"XX"])), Error::<Test>::InvalidRegion);
+			assert_noop!(call(regions(&[*b"de"])), Error::<Test>::InvalidRegion);
+		});
+	}
+
+	#[test]
+	fn name_and_bucket_are_checked() {
+		run_test(|| {
+			assert_noop!(
+				declare_as(alice(), alice(), b"", fid(1), layout()),
+				Error::<Test>::EmptyName
+			);
+			assert_noop!(
+				FileBank::declare(
+					RuntimeOrigin::signed(alice()),
+					alice(),
+					bucket(b"videos"),
+					name(b"a"),
+					SIZE,
+					fid(1),
+					layout(),
+					regions(&[*b"DE"]),
+					BoundedVec::new(),
+					meta(),
+				),
+				Error::<Test>::BucketNotFound
+			);
+		});
+	}
+
+	#[test]
+	fn without_scheduler_nothing_is_reserved() {
+		run_test(|| {
+			MockSchedulers::set(vec![]);
+			assert_noop!(
+				declare_as(alice(), alice(), b"a", fid(1), layout()),
+				Error::<Test>::NoSchedulerAvailable
+			);
+			assert_eq!(MockSpace::of(&alice()).reserved, 0);
+		});
+	}
+
+	#[test]
+	fn not_enough_space_is_refused() {
+		run_test(|| {
+			let poor = account(9);
+			MockSpace::buy(&poor, SIZE - 1);
+			MockSpace::create_bucket(&poor, b"photos");
+			assert_noop!(declare_as(poor.clone(), poor, b"a", fid(1), layout()), NOT_ENOUGH_SPACE);
+		});
+	}
+
+	#[test]
+	fn one_fid_is_stored_by_one_deal_at_a_time() {
+		run_test(|| {
+			declare_cat();
+			assert_noop!(
+				declare_as(bob(), bob(), b"b", fid(1), layout()),
+				Error::<Test>::FileBeingStored
+			);
+		});
+	}
+
+	#[test]
+	fn full_deadline_queue_moves_to_the_next_block() {
+		run_test(|| {
+			for n in 0..5u8 {
+				assert_ok!(declare_as(alice(), alice(), &[b'a' + n], fid(10 + n), layout()));
+			}
+			assert_eq!(Deadlines::<Test>::get(1 + TIMEOUT).len(), 4);
+			assert_eq!(Deadlines::<Test>::get(2 + TIMEOUT).into_inner(), vec![4]);
+			assert_eq!(Deals::<Test>::get(4).unwrap().deadline, 2 + TIMEOUT);
+		});
+	}
+}
+
+mod report {
+	use super::*;
+
+	#[test]
+	fn stores_the_file() {
+		run_test(|| {
+			let deal = declare_cat();
+			assert_ok!(report(scheduler(1), deal, good_receipts(deal, fid(1))));
+			let file = Files::<Test>::get(fid(1)).unwrap();
+			assert_eq!(file.miners, miners(&[1, 2, 3, 4]));
+			assert_eq!(file.size, SIZE);
+			assert_eq!(file.column_bytes, COLUMN_BYTES);
+			assert_eq!(file.owners.len(), 1);
+			assert_eq!(file.owners[0].owner, alice());
+			assert_eq!(
+				OwnedObjects::<Test>::get(alice(), (bucket(b"photos"), name(b"cat.png"))),
+				Some(fid(1))
+			);
+			assert_eq!(
+				MinerSlots::<Test>::get(miner(3), fid(1)),
+				Some(SlotRef { column: 2, replica: 0 })
+			);
+			assert_eq!(
+				MockSpace::of(&alice()),
+				Space { purchased: PURCHASED, reserved: 0, used: SIZE }
+			);
+			assert_eq!(MockSpace::objects_in(&alice(), b"photos"), Some(1));
+			for n in 1..=4 {
+				assert_eq!(MockMiners::used(&miner(n)), COLUMN_BYTES);
+			}
+			assert_eq!(MockMiners::used(&miner(5)), 0);
+			assert!(Deals::<Test>::get(deal).is_none());
+			assert!(PendingFids::<Test>::get(fid(1)).is_none());
+			assert!(Deadlines::<Test>::get(1 + TIMEOUT).is_empty());
+			System::assert_last_event(
+				Event::FileStored {
+					deal,
+					fid: fid(1),
+					owner: alice(),
+					miners: miners(&[1, 2, 3, 4]),
+				}
+				.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn receipts_in_any_order_and_replicas_fill_their_slots() {
+		run_test(|| {
+			let two_replicas = Layout { replicas: 2, ..layout() };
+			assert_ok!(declare_as(alice(), alice(), b"r", fid(2), two_replicas));
+			// Slot r × 4 + c: miners 1..=8, listed in reverse.
+			let mut receipts: Vec<_> =
+				(0..8u8).map(|s| receipt(0, fid(2), s + 1, s + 1, (s % 4) as u16, s / 4)).collect();
+			receipts.reverse();
+			let deal = Deals::<Test>::get(0).unwrap();
+			// Miner 8 is in France: pinned would be needed; allow FR instead.
+			Deals::<Test>::insert(0, Deal { regions: regions(&[*b"DE", *b"FR"]), ..deal });
+			assert_ok!(report(scheduler(1), 0, receipts));
+			assert_eq!(
+				Files::<Test>::get(fid(2)).unwrap().miners,
+				miners(&[1, 2, 3, 4, 5, 6, 7, 8])
+			);
+			assert_eq!(
+				MinerSlots::<Test>::get(miner(6), fid(2)),
+				Some(SlotRef { column: 1, replica: 1 })
+			);
+		});
+	}
+
+	#[test]
+	fn forged_signature_is_refused() {
+		run_test(|| {
+			let deal = declare_cat();
+			let mut receipts = good_receipts(deal, fid(1));
+			// Miner 2's receipt signed with miner 5's key.
+			receipts[1] = receipt(deal, fid(1), 2, 5, 1, 0);
+			assert_noop!(report(scheduler(1), deal, receipts), Error::<Test>::InvalidSignature);
+			// A genuine signature for another deal.
+			let mut receipts = good_receipts(deal, fid(1));
+			receipts[0] = receipt(deal + 1, fid(1), 1, 1, 0, 0);
+			assert_noop!(report(scheduler(1), deal, receipts), Error::<Test>::InvalidSignature);
+			// A genuine signature for another column.
+			let mut receipts = good_receipts(deal, fid(1));
+			receipts[0].signature = receipt(deal, fid(1), 1, 1, 3, 0).signature;
+			assert_noop!(report(scheduler(1), deal, receipts), Error::<Test>::InvalidSignature);
+		});
+	}
+
+	#[test]
+	fn miner_outside_regions_is_refused_unless_pinned() {
+		run_test(|| {
+			let deal = declare_cat();
+			let mut receipts = good_receipts(deal, fid(1));
+			receipts[3] = receipt(deal, fid(1), MINER_COUNT, MINER_COUNT, 3, 0);
+			assert_noop!(
+				report(scheduler(1), deal, receipts.clone()),
+				Error::<Test>::MinerOutsideRegions
+			);
+
+			assert_ok!(FileBank::declare(
+				RuntimeOrigin::signed(bob()),
+				bob(),
+				bucket(b"photos"),
+				name(b"pinned"),
+				SIZE,
+				fid(2),
+				layout(),
+				regions(&[*b"DE"]),
+				BoundedVec::truncate_from(vec![miner(MINER_COUNT)]),
+				meta(),
+			));
+			let mut receipts = good_receipts(1, fid(2));
+			receipts[3] = receipt(1, fid(2), MINER_COUNT, MINER_COUNT, 3, 0);
+			assert_ok!(report(scheduler(1), 1, receipts));
+			assert_eq!(Files::<Test>::get(fid(2)).unwrap().miners, miners(&[1, 2, 3, MINER_COUNT]));
+		});
+	}
+
+	#[test]
+	fn duplicate_miner_is_refused() {
+		run_test(|| {
+			let deal = declare_cat();
+			let mut receipts = good_receipts(deal, fid(1));
+			receipts[3] = receipt(deal, fid(1), 1, 1, 3, 0);
+			assert_noop!(report(scheduler(1), deal, receipts), Error::<Test>::DuplicateMiner);
+		});
+	}
+
+	#[test]
+	fn every_slot_exactly_once() {
+		run_test(|| {
+			let deal = declare_cat();
+			let mut receipts = good_receipts(deal, fid(1));
+			receipts.pop();
+			assert_noop!(
+				report(scheduler(1), deal, receipts.clone()),
+				Error::<Test>::WrongReceiptCount
+			);
+			// Four receipts, but column 0 twice and column 3 missing.
+			receipts.push(receipt(deal, fid(1), 5, 5, 0, 0));
+			assert_noop!(
+				report(scheduler(1), deal, receipts.clone()),
+				Error::<Test>::DuplicateSlot
+			);
+			receipts[3] = receipt(deal, fid(1), 5, 5, 4, 0);
+			assert_noop!(report(scheduler(1), deal, receipts.clone()), Error::<Test>::InvalidSlot);
+			receipts[3] = receipt(deal, fid(1), 5, 5, 3, 1);
+			assert_noop!(report(scheduler(1), deal, receipts), Error::<Test>::InvalidSlot);
+		});
+	}
+
+	#[test]
+	fn only_the_assigned_scheduler_reports() {
+		run_test(|| {
+			let deal = declare_cat();
+			assert_noop!(
+				report(scheduler(2), deal, good_receipts(deal, fid(1))),
+				Error::<Test>::NotAssignedScheduler
+			);
+			assert_noop!(
+				report(scheduler(1), 7, good_receipts(7, fid(1))),
+				Error::<Test>::DealNotFound
+			);
+		});
+	}
+
+	#[test]
+	fn miners_must_be_active_and_have_room() {
+		run_test(|| {
+			let deal = declare_cat();
+			let mut info = MockMiners::get(&miner(2)).unwrap();
+			info.active = false;
+			MockMiners::set(&miner(2), info.clone());
+			assert_noop!(
+				report(scheduler(1), deal, good_receipts(deal, fid(1))),
+				Error::<Test>::MinerNotActive
+			);
+			info.active = true;
+			info.used = MINER_CAPACITY - COLUMN_BYTES + 1;
+			MockMiners::set(&miner(2), info);
+			assert_noop!(
+				report(scheduler(1), deal, good_receipts(deal, fid(1))),
+				Error::<Test>::MinerOutOfSpace
+			);
+			assert_eq!(MockMiners::used(&miner(1)), 0);
+		});
+	}
+
+	#[test]
+	fn unknown_miner_is_refused() {
+		run_test(|| {
+			let deal = declare_cat();
+			let mut receipts = good_receipts(deal, fid(1));
+			receipts[0] = receipt(deal, fid(1), 50, 50, 0, 0);
+			assert_noop!(report(scheduler(1), deal, receipts), Error::<Test>::MinerNotActive);
+		});
+	}
+}
+
+mod timeouts {
+	use super::*;
+
+	#[test]
+	fn expired_deal_is_reassigned_then_fails() {
+		run_test(|| {
+			let deal = declare_cat();
+			run_to_block(TIMEOUT);
+			assert_eq!(Deals::<Test>::get(deal).unwrap().scheduler, scheduler(1));
+
+			run_to_block(1 + TIMEOUT);
+			let moved = Deals::<Test>::get(deal).unwrap();
+			assert_eq!(moved.scheduler, scheduler(2));
+			assert_eq!(moved.previous_schedulers.into_inner(), vec![scheduler(1)]);
+			assert_eq!(moved.deadline, 1 + 2 * TIMEOUT);
+			System::assert_last_event(
+				Event::DealAssigned {
+					deal,
+					scheduler: scheduler(2),
+					replaced: Some(scheduler(1)),
+					owner: alice(),
+					fid: fid(1),
+					size: SIZE,
+					layout: layout(),
+					deadline: 1 + 2 * TIMEOUT,
+				}
+				.into(),
+			);
+			// The replaced scheduler may no longer report.
+			assert_noop!(
+				report(scheduler(1), deal, good_receipts(deal, fid(1))),
+				Error::<Test>::NotAssignedScheduler
+			);
+
+			run_to_block(1 + 2 * TIMEOUT);
+			assert_eq!(Deals::<Test>::get(deal).unwrap().scheduler, scheduler(3));
+			assert_eq!(MockSpace::of(&alice()).reserved, SIZE);
+
+			// MaxReassign (2) reached: the deal fails.
+			run_to_block(1 + 3 * TIMEOUT);
+			assert!(Deals::<Test>::get(deal).is_none());
+			assert!(PendingFids::<Test>::get(fid(1)).is_none());
+			assert_eq!(
+				MockSpace::of(&alice()),
+				Space { purchased: PURCHASED, reserved: 0, used: 0 }
+			);
+			System::assert_last_event(
+				Event::DealFailed { deal, owner: alice(), fid: fid(1) }.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn deal_fails_when_no_other_scheduler_is_left() {
+		run_test(|| {
+			MockSchedulers::set(vec![scheduler(1)]);
+			let deal = declare_cat();
+			run_to_block(1 + TIMEOUT);
+			assert!(Deals::<Test>::get(deal).is_none());
+			assert_eq!(MockSpace::of(&alice()).reserved, 0);
+			System::assert_last_event(
+				Event::DealFailed { deal, owner: alice(), fid: fid(1) }.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn reported_deal_does_not_time_out() {
+		run_test(|| {
+			let deal = store_cat();
+			run_to_block(1 + 4 * TIMEOUT);
+			assert!(Deals::<Test>::get(deal).is_none());
+			assert!(Files::<Test>::get(fid(1)).is_some());
+			assert_eq!(MockSpace::of(&alice()).used, SIZE);
+		});
+	}
+
+	#[test]
+	fn owner_requests_reassignment() {
+		run_test(|| {
+			let deal = declare_cat();
+			assert_noop!(
+				FileBank::request_reassign(RuntimeOrigin::signed(bob()), deal),
+				Error::<Test>::NotAuthorized
+			);
+			System::set_block_number(5);
+			assert_ok!(FileBank::request_reassign(RuntimeOrigin::signed(alice()), deal));
+			let moved = Deals::<Test>::get(deal).unwrap();
+			assert_eq!(moved.scheduler, scheduler(2));
+			assert_eq!(moved.deadline, 5 + TIMEOUT);
+			assert!(Deadlines::<Test>::get(1 + TIMEOUT).is_empty());
+			assert_ok!(FileBank::request_reassign(RuntimeOrigin::signed(alice()), deal));
+			assert_noop!(
+				FileBank::request_reassign(RuntimeOrigin::signed(alice()), deal),
+				Error::<Test>::TooManyReassignments
+			);
+			assert_ok!(report(scheduler(3), deal, good_receipts(deal, fid(1))));
+		});
+	}
+
+	#[test]
+	fn owner_cancels() {
+		run_test(|| {
+			let deal = declare_cat();
+			assert_noop!(
+				FileBank::cancel_deal(RuntimeOrigin::signed(bob()), deal),
+				Error::<Test>::NotAuthorized
+			);
+			assert_ok!(FileBank::cancel_deal(RuntimeOrigin::signed(alice()), deal));
+			assert!(Deals::<Test>::get(deal).is_none());
+			assert!(Deadlines::<Test>::get(1 + TIMEOUT).is_empty());
+			assert_eq!(MockSpace::of(&alice()).reserved, 0);
+			System::assert_last_event(
+				Event::DealCancelled { deal, owner: alice(), fid: fid(1) }.into(),
+			);
+			assert_noop!(
+				FileBank::cancel_deal(RuntimeOrigin::signed(alice()), deal),
+				Error::<Test>::DealNotFound
+			);
+			// The FID may be declared again.
+			assert_ok!(declare_as(alice(), alice(), b"cat.png", fid(1), layout()));
+		});
+	}
+}
+
+mod ownership {
+	use super::*;
+
+	#[test]
+	fn stored_fid_only_adds_an_owner() {
+		run_test(|| {
+			store_cat();
+			let next = NextDealId::<Test>::get();
+			assert_ok!(declare_as(bob(), bob(), b"same.png", fid(1), layout()));
+			assert_eq!(NextDealId::<Test>::get(), next);
+			assert_eq!(
+				MockSpace::of(&bob()),
+				Space { purchased: PURCHASED, reserved: 0, used: SIZE }
+			);
+			assert_eq!(MockSpace::objects_in(&bob(), b"photos"), Some(1));
+			let file = Files::<Test>::get(fid(1)).unwrap();
+			assert_eq!(file.owners.len(), 2);
+			assert_eq!(MockMiners::used(&miner(1)), COLUMN_BYTES);
+			System::assert_last_event(
+				Event::OwnerAdded {
+					fid: fid(1),
+					owner: bob(),
+					bucket: bucket(b"photos"),
+					name: name(b"same.png"),
+				}
+				.into(),
+			);
+			assert_noop!(
+				declare_as(bob(), bob(), b"same.png", fid(1), layout()),
+				Error::<Test>::ObjectExists
+			);
+			let other = Layout { parity_shards: 4, ..layout() };
+			assert_noop!(
+				declare_as(bob(), bob(), b"x", fid(1), other),
+				Error::<Test>::FileMismatch
+			);
+		});
+	}
+
+	#[test]
+	fn owners_are_bounded() {
+		run_test(|| {
+			store_cat();
+			assert_ok!(declare_as(alice(), alice(), b"copy", fid(1), layout()));
+			assert_ok!(declare_as(bob(), bob(), b"copy", fid(1), layout()));
+			assert_noop!(
+				declare_as(bob(), bob(), b"copy2", fid(1), layout()),
+				Error::<Test>::TooManyOwners
+			);
+		});
+	}
+
+	#[test]
+	fn delete_needs_the_owner_or_the_delete_scope() {
+		run_test(|| {
+			store_cat();
+			let delete = |caller: AccountId| {
+				FileBank::delete_object(
+					RuntimeOrigin::signed(caller),
+					alice(),
+					bucket(b"photos"),
+					name(b"cat.png"),
+				)
+			};
+			assert_noop!(delete(bob()), Error::<Test>::NotAuthorized);
+			MockAuthority::grant(&gateway(), &alice(), Scope::Upload);
+			assert_noop!(delete(gateway()), Error::<Test>::NotAuthorized);
+			// Bob deleting his own (absent) object of that name.
+			assert_noop!(
+				FileBank::delete_object(
+					RuntimeOrigin::signed(bob()),
+					bob(),
+					bucket(b"photos"),
+					name(b"cat.png")
+				),
+				Error::<Test>::ObjectNotFound
+			);
+			MockAuthority::grant(&gateway(), &alice(), Scope::Delete);
+			assert_ok!(delete(gateway()));
+			assert!(Files::<Test>::get(fid(1)).is_none());
+		});
+	}
+
+	#[test]
+	fn only_the_last_owner_removes_the_file() {
+		run_test(|| {
+			store_cat();
+			assert_ok!(declare_as(bob(), bob(), b"same.png", fid(1), layout()));
+			assert_ok!(FileBank::delete_object(
+				RuntimeOrigin::signed(alice()),
+				alice(),
+				bucket(b"photos"),
+				name(b"cat.png")
+			));
+			assert_eq!(MockSpace::of(&alice()).used, 0);
+			assert_eq!(MockSpace::objects_in(&alice(), b"photos"), Some(0));
+			assert_eq!(Files::<Test>::get(fid(1)).unwrap().owners.len(), 1);
+			assert_eq!(MockMiners::used(&miner(1)), COLUMN_BYTES);
+			System::assert_last_event(
+				Event::ObjectRemoved {
+					fid: fid(1),
+					owner: alice(),
+					bucket: bucket(b"photos"),
+					name: name(b"cat.png"),
+				}
+				.into(),
+			);
+
+			assert_ok!(FileBank::delete_object(
+				RuntimeOrigin::signed(bob()),
+				bob(),
+				bucket(b"photos"),
+				name(b"same.png")
+			));
+			assert!(Files::<Test>::get(fid(1)).is_none());
+			assert!(MinerSlots::<Test>::get(miner(1), fid(1)).is_none());
+			assert_eq!(MockSpace::of(&bob()).used, 0);
+			for n in 1..=4 {
+				assert_eq!(MockMiners::used(&miner(n)), 0);
+			}
+			System::assert_last_event(
+				Event::FileDeleted { fid: fid(1), miners: miners(&[1, 2, 3, 4]) }.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn transfer_moves_the_space_charge() {
+		run_test(|| {
+			store_cat();
+			MockSpace::create_bucket(&bob(), b"inbox");
+			let transfer = || {
+				FileBank::transfer_ownership(
+					RuntimeOrigin::signed(alice()),
+					bucket(b"photos"),
+					name(b"cat.png"),
+					bob(),
+					bucket(b"inbox"),
+				)
+			};
+			assert_noop!(transfer(), Error::<Test>::NotAuthorized);
+			MockAuthority::grant(&alice(), &bob(), Scope::Upload);
+			assert_noop!(
+				FileBank::transfer_ownership(
+					RuntimeOrigin::signed(alice()),
+					bucket(b"photos"),
+					name(b"cat.png"),
+					bob(),
+					bucket(b"none"),
+				),
+				Error::<Test>::BucketNotFound
+			);
+			assert_ok!(transfer());
+			assert_eq!(MockSpace::of(&alice()).used, 0);
+			assert_eq!(MockSpace::of(&bob()).used, SIZE);
+			assert_eq!(MockSpace::objects_in(&alice(), b"photos"), Some(0));
+			assert_eq!(MockSpace::objects_in(&bob(), b"inbox"), Some(1));
+			assert_eq!(
+				OwnedObjects::<Test>::get(bob(), (bucket(b"inbox"), name(b"cat.png"))),
+				Some(fid(1))
+			);
+			assert!(
+				OwnedObjects::<Test>::get(alice(), (bucket(b"photos"), name(b"cat.png"))).is_none()
+			);
+			assert_eq!(Files::<Test>::get(fid(1)).unwrap().owners[0].owner, bob());
+			System::assert_last_event(
+				Event::OwnershipTransferred {
+					fid: fid(1),
+					from: alice(),
+					to: bob(),
+					bucket: bucket(b"inbox"),
+					name: name(b"cat.png"),
+				}
+				.into(),
+			);
+			assert_noop!(transfer(), Error::<Test>::ObjectNotFound);
+		});
+	}
+
+	#[test]
+	fn transfer_needs_room_at_the_recipient() {
+		run_test(|| {
+			store_cat();
+			let poor = account(9);
+			MockSpace::buy(&poor, SIZE - 1);
+			MockSpace::create_bucket(&poor, b"inbox");
+			MockAuthority::grant(&alice(), &poor, Scope::Upload);
+			assert_noop!(
+				FileBank::transfer_ownership(
+					RuntimeOrigin::signed(alice()),
+					bucket(b"photos"),
+					name(b"cat.png"),
+					poor,
+					bucket(b"inbox"),
+				),
+				NOT_ENOUGH_SPACE
+			);
+		});
+	}
+
+	#[test]
+	fn expired_owner_objects_are_removed_a_few_per_block() {
+		run_test(|| {
+			store_cat();
+			for n in 0..2u8 {
+				let deal = NextDealId::<Test>::get();
+				let file = fid(20 + n);
+				assert_ok!(declare_as(alice(), alice(), &[b'x', n], file, layout()));
+				assert_ok!(report(scheduler(1), deal, good_receipts(deal, file)));
+			}
+			assert_eq!(MockSpace::of(&alice()).used, 3 * SIZE);
+			<FileBank as OnSpaceExpired<AccountId>>::on_space_expired(&alice());
+			run_to_block(2);
+			assert_eq!(OwnedObjects::<Test>::iter_prefix(alice()).count(), 1);
+			run_to_block(3);
+			assert_eq!(OwnedObjects::<Test>::iter_prefix(alice()).count(), 0);
+			assert_eq!(MockSpace::of(&alice()).used, 0);
+			assert_eq!(MockMiners::used(&miner(1)), 0);
+			run_to_block(4);
+			assert!(ExpiredOwners::<Test>::get(alice()).is_none());
+		});
+	}
+}
+
+#[test]
+fn column_bytes_sum_every_segment() {
+	run_test(|| {
+		assert_eq!(FileBank::column_bytes(&layout(), SIZE), Ok(COLUMN_BYTES));
+		// An empty payload still has one byte per shard.
+		assert_eq!(FileBank::column_bytes(&layout(), 0), Ok(1));
+		assert_eq!(FileBank::column_bytes(&layout(), 1024), Ok(512));
+	});
+}
+
+#[test]
+fn try_state_detects_a_broken_index() {
+	new_test_ext().execute_with(|| {
+		store_cat();
+		assert_ok!(FileBank::do_try_state());
+		MinerSlots::<Test>::remove(miner(2), fid(1));
+		assert!(FileBank::do_try_state().is_err());
+	});
+	new_test_ext().execute_with(|| {
+		let deal = declare_cat();
+		Deadlines::<Test>::remove(1 + TIMEOUT);
+		assert!(FileBank::do_try_state().is_err());
+		let _ = deal;
+	});
+}
+
+#[test]
+fn hook_weight_counts_the_deals_handled() {
+	run_test(|| {
+		declare_cat();
+		let idle = FileBank::on_initialize(2);
+		System::set_block_number(1 + TIMEOUT);
+		let busy = FileBank::on_initialize(1 + TIMEOUT);
+		assert!(busy.ref_time() > idle.ref_time());
+	});
+}
