@@ -46,12 +46,8 @@ pub fn node_binary() -> Result<PathBuf> {
 	// Test binaries live in `<target>/<profile>/deps/`, other binaries in
 	// `<target>/<profile>/`, next to the node.
 	let exe = std::env::current_exe()?;
-	let candidates: Vec<PathBuf> = exe
-		.ancestors()
-		.skip(1)
-		.take(2)
-		.map(|dir| dir.join("deoss-node"))
-		.collect();
+	let candidates: Vec<PathBuf> =
+		exe.ancestors().skip(1).take(2).map(|dir| dir.join("deoss-node")).collect();
 	candidates.iter().find(|path| path.exists()).cloned().ok_or_else(|| {
 		anyhow!(
 			"deoss-node not found at {candidates:?}: build it first with \

@@ -15,8 +15,8 @@ pub const NODE_PREFIXES: &[&[u8]] =
 /// connect to.
 pub fn is_valid_endpoint(endpoint: &[u8], prefixes: &[&[u8]]) -> bool {
 	let printable = endpoint.iter().all(|byte| byte.is_ascii_graphic());
-	printable &&
-		prefixes.iter().any(|prefix| {
+	printable
+		&& prefixes.iter().any(|prefix| {
 			endpoint
 				.strip_prefix(*prefix)
 				.and_then(|rest| rest.first())
