@@ -198,6 +198,9 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Oss = pallet_oss;
+
+	#[runtime::pallet_index(23)]
+	pub type FileBank = pallet_file_bank;
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -206,5 +209,6 @@ mod benches {
 		[pallet_storage_space, StorageSpace]
 		[pallet_storage_providers, StorageProviders]
 		[pallet_oss, Oss]
+		[pallet_file_bank, FileBank]
 	);
 }

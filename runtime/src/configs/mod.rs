@@ -18,10 +18,11 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
-	RandomnessCollectiveFlip, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, MILLI_UNIT,
-	MINUTES, SLOT_DURATION, UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, FileBank, Hash, Nonce, OriginCaller,
+	Oss, PalletInfo, RandomnessCollectiveFlip, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, StorageProviders,
+	StorageSpace, System, DAYS, EXISTENTIAL_DEPOSIT, MILLI_UNIT, MINUTES, SLOT_DURATION, UNIT,
+	VERSION,
 };
 
 /// Share of a block that normal (non-operational) extrinsics may fill.
@@ -169,8 +170,8 @@ impl pallet_storage_space::Config for Runtime {
 	/// Equal to the schedule's capacity per block, so the hook keeps up.
 	type MaxTransitionsPerBlock = ConstU32<50>;
 	type MaxBucketsPerUser = ConstU32<1_000>;
-	/// Nothing stores files yet: expired space has no files to remove.
-	type OnExpired = ();
+	/// The file bank removes an expired user's objects, a few per block.
+	type OnExpired = FileBank;
 	type WeightInfo = pallet_storage_space::weights::SubstrateWeight<Runtime>;
 }
 
@@ -220,4 +221,105 @@ impl pallet_storage_providers::Config for Runtime {
 	/// A draw reads the whole active list: at most about 3.4 KB.
 	type MaxSchedulers = ConstU32<100>;
 	type WeightInfo = pallet_storage_providers::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_file_bank::Config for Runtime {
+	type SpaceLedger = StorageSpace;
+	type Buckets = StorageSpace;
+	type StakeBalance = Balance;
+	type Miners = StorageProviders;
+	type Schedulers = StorageProviders;
+	type Authority = Oss;
+	/// 5 minutes for a scheduler to distribute an upload and report receipts.
+	type DealTimeout = ConstU32<{ 5 * MINUTES }>;
+	type MaxReassign = ConstU32<3>;
+	type MaxDeadlinesPerBlock = ConstU32<64>;
+	type MaxRemovalsPerBlock = ConstU32<8>;
+	/// 4 + 8 columns (the default layout) times 8 replicas.
+	type MaxSlots = ConstU32<96>;
+	type MaxOwners = ConstU32<64>;
+	/// S3's object key limit.
+	type MaxNameLen = ConstU32<1024>;
+	/// S3's bucket name limit, as the space pallet checks it.
+	type MaxBucketNameLen = ConstU32<63>;
+	/// Room for the 27 EU member states.
+	type MaxRegions = ConstU32<32>;
+	type MaxPinned = ConstU32<16>;
+	type MaxMetaLen = ConstU32<64>;
+	type MaxDescriptionLen = ConstU32<256>;
+	type MaxKeywords = ConstU32<8>;
+	type WeightInfo = pallet_file_bank::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_setup::FileBankSetup;
+}
+
+/// Real registrations in the market pallets for the file bank's benchmarks,
+/// made through their calls so the benchmarks start from valid state.
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark_setup {
+	use super::*;
+	use deoss_traits::{Region, Scope};
+	use frame_support::traits::fungible::Mutate;
+	use sp_core::{crypto::KeyTypeId, sr25519};
+
+	/// The key type the file bank's benchmarks generate miner keys under.
+	const FILE_BANK_BENCH_KEYS: KeyTypeId = KeyTypeId(*b"fbnk");
+
+	fn fund(who: &AccountId) -> RuntimeOrigin {
+		Balances::set_balance(who, 1_000_000_000 * UNIT);
+		RuntimeOrigin::signed(who.clone())
+	}
+
+	fn endpoint() -> pallet_storage_providers::Endpoint<Runtime> {
+		b"http://127.0.0.1:1".to_vec().try_into().expect("short endpoint fits")
+	}
+
+	/// Runs the file bank's benchmark setup.
+	pub struct FileBankSetup;
+
+	impl pallet_file_bank::BenchmarkHelper<AccountId> for FileBankSetup {
+		fn prepare_owner(owner: &AccountId, bucket: &[u8], bytes: u64) {
+			let origin = fund(owner);
+			let gib = bytes.div_ceil(1 << 30).max(1) as u32;
+			StorageSpace::buy_space(origin.clone(), gib, 30).expect("benchmark owner buys space");
+			let bucket = bucket.to_vec().try_into().expect("benchmark bucket name fits");
+			StorageSpace::create_bucket(origin, bucket).expect("benchmark bucket is created");
+		}
+
+		fn register_scheduler(who: &AccountId, region: Region) {
+			StorageProviders::register_scheduler(fund(who), region, endpoint())
+				.expect("benchmark scheduler registers");
+		}
+
+		fn register_miner(who: &AccountId, region: Region, auth_key: [u8; 32], bytes: u64) {
+			let capacity = bytes.max(1 << 30);
+			let stake = pallet_storage_providers::required_stake(
+				MinerBaseStake::get(),
+				StakePerTib::get(),
+				capacity,
+			);
+			let proof = sp_io::crypto::sr25519_sign(
+				FILE_BANK_BENCH_KEYS,
+				&sr25519::Public::from_raw(auth_key),
+				&pallet_storage_providers::key_proof_message(who),
+			)
+			.expect("the benchmark generated this key in the keystore");
+			StorageProviders::register_miner(
+				fund(who),
+				stake,
+				capacity,
+				region,
+				endpoint(),
+				auth_key,
+				proof.0,
+			)
+			.expect("benchmark miner registers");
+		}
+
+		fn authorize(operator: &AccountId, owner: &AccountId, scope: Scope) {
+			let scopes = alloc::vec![scope].try_into().expect("one scope fits");
+			Oss::authorize(fund(owner), operator.clone().into(), scopes, None)
+				.expect("benchmark owner authorizes its operator");
+		}
+	}
 }
