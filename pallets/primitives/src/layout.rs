@@ -51,8 +51,8 @@ pub const DEFAULT_PARITY_SHARDS: u16 = 8;
 /// A challenge sample carries one chunk and ~22 sibling hashes, so the chunk size sets
 /// the block space every challenge costs: 2.7 KiB per sample at 2 KiB, against 4.8 KiB
 /// at 4 KiB and 1.7 KiB at 1 KiB. Smaller chunks cost Merkle hashing once per upload:
-/// encoding runs at 0.88 of the raw RS + BLAKE2b bound at 2 KiB, 0.80 at 1 KiB and 0.55
-/// at 256 B. 2 KiB is the knee of that curve.
+/// encoding runs at about 0.9 of the raw RS + BLAKE2b bound at 2 KiB and 0.55 at 256 B.
+/// 2 KiB is the knee of that curve.
 pub const DEFAULT_CHUNK_SIZE: u32 = 2048;
 
 /// How a file's payload is laid out; chosen by the client, recorded on chain per file.
