@@ -1,15 +1,14 @@
-//! Weights of `pallet_file_bank`.
+//! Weights of `pallet_file_bank`, measured by `deoss-node benchmark-pallet --pallet pallet_file_bank --steps 5 --repeat 5`
+//! in the wasm runtime on the `dev` genesis state (63 s of benchmarking). Regenerate them with
+//! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
 //!
-//! Regenerated from the benchmarks in benchmarking.rs; see BENCHMARKS.md.
-//! PROVISIONAL: until then the numbers below are a 10 ms-per-call base (plus
-//! a per-signature cost for `report`) and the storage reads and writes each
-//! call performs, counted by hand.
+//! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs, clippy::unnecessary_cast)]
 
 use core::marker::PhantomData;
-use frame_support::{traits::Get, weights::{constants::RocksDbWeight, Weight}};
+use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 
 /// Weight functions needed by `pallet_file_bank`.
 pub trait WeightInfo {
@@ -23,100 +22,123 @@ pub trait WeightInfo {
 	fn on_space_expired() -> Weight;
 }
 
-/// Provisional weights, with the runtime's database weights.
+/// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage items touched: 11.
 	fn declare() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(8))
-			.saturating_add(T::DbWeight::get().writes(6))
+		Weight::from_parts(60210000, 0)
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
+	/// Storage items touched: 9.
 	fn report(s: u32) -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(s as u64))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().reads((5 as u64).saturating_mul(s as u64)))
+		Weight::from_parts(53342718, 0)
+			.saturating_add(Weight::from_parts(62308441, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((1 as u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(7))
-			.saturating_add(T::DbWeight::get().writes((2 as u64).saturating_mul(s as u64)))
+			.saturating_add(T::DbWeight::get().writes((2 as u64).saturating_mul(s.into())))
 	}
+	/// Storage items touched: 4.
 	fn request_reassign() -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		Weight::from_parts(30085000, 0)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
+	/// Storage items touched: 4.
 	fn cancel_deal() -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		Weight::from_parts(24887000, 0)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	/// Worst case: the last owner, with `MaxSlots` (256) miners to release.
+	/// Storage items touched: 6.
 	fn delete_object() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(4 + 256))
-			.saturating_add(T::DbWeight::get().writes(4 + 2 * 256))
+		Weight::from_parts(866407000, 0)
+			.saturating_add(T::DbWeight::get().reads(100))
+			.saturating_add(T::DbWeight::get().writes(196))
 	}
+	/// Storage items touched: 5.
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		Weight::from_parts(79908000, 0)
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
+	/// Storage items touched: 11.
 	fn on_initialize(d: u32, r: u32) -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(Weight::from_parts(10_000_000, 0).saturating_mul(d as u64))
-			.saturating_add(Weight::from_parts(10_000_000, 0).saturating_mul(r as u64))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().reads((5 as u64).saturating_mul(d as u64)))
-			.saturating_add(T::DbWeight::get().writes((4 as u64).saturating_mul(d as u64)))
-			.saturating_add(T::DbWeight::get().reads((4 + 256 as u64).saturating_mul(r as u64)))
-			.saturating_add(T::DbWeight::get().writes((4 + 512 as u64).saturating_mul(r as u64)))
+		Weight::from_parts(630481833, 0)
+			.saturating_add(Weight::from_parts(15418754, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(528648883, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(34))
+			.saturating_add(T::DbWeight::get().reads((4 as u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().reads((4 as u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(31))
+			.saturating_add(T::DbWeight::get().writes((1 as u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().writes((106 as u64).saturating_mul(r.into())))
 	}
+	/// Storage items touched: 1.
 	fn on_space_expired() -> Weight {
-		Weight::from_parts(5_000_000, 0)
+		Weight::from_parts(3666000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 }
 
-/// For tests: the same numbers with RocksDB weights.
+/// The same weights with ParityDb database weights, for tests.
 impl WeightInfo for () {
+	/// Storage items touched: 11.
 	fn declare() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(8))
-			.saturating_add(RocksDbWeight::get().writes(6))
+		Weight::from_parts(60210000, 0)
+			.saturating_add(ParityDbWeight::get().reads(10))
+			.saturating_add(ParityDbWeight::get().writes(5))
 	}
+	/// Storage items touched: 9.
 	fn report(s: u32) -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(s as u64))
-			.saturating_add(RocksDbWeight::get().reads(6 + 5 * s as u64))
-			.saturating_add(RocksDbWeight::get().writes(7 + 2 * s as u64))
+		Weight::from_parts(53342718, 0)
+			.saturating_add(Weight::from_parts(62308441, 0).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(ParityDbWeight::get().reads((1 as u64).saturating_mul(s.into())))
+			.saturating_add(ParityDbWeight::get().writes(7))
+			.saturating_add(ParityDbWeight::get().writes((2 as u64).saturating_mul(s.into())))
 	}
+	/// Storage items touched: 4.
 	fn request_reassign() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(5))
-			.saturating_add(RocksDbWeight::get().writes(3))
+		Weight::from_parts(30085000, 0)
+			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(ParityDbWeight::get().writes(3))
 	}
+	/// Storage items touched: 4.
 	fn cancel_deal() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(3))
-			.saturating_add(RocksDbWeight::get().writes(4))
+		Weight::from_parts(24887000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(4))
 	}
+	/// Storage items touched: 6.
 	fn delete_object() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(4 + 256))
-			.saturating_add(RocksDbWeight::get().writes(4 + 2 * 256))
+		Weight::from_parts(866407000, 0)
+			.saturating_add(ParityDbWeight::get().reads(100))
+			.saturating_add(ParityDbWeight::get().writes(196))
 	}
+	/// Storage items touched: 5.
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(10_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(8))
-			.saturating_add(RocksDbWeight::get().writes(7))
+		Weight::from_parts(79908000, 0)
+			.saturating_add(ParityDbWeight::get().reads(8))
+			.saturating_add(ParityDbWeight::get().writes(7))
 	}
+	/// Storage items touched: 11.
 	fn on_initialize(d: u32, r: u32) -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(Weight::from_parts(10_000_000, 0).saturating_mul((d + r) as u64))
-			.saturating_add(RocksDbWeight::get().reads(2 + 5 * d as u64 + 260 * r as u64))
-			.saturating_add(RocksDbWeight::get().writes(4 * d as u64 + 516 * r as u64))
+		Weight::from_parts(630481833, 0)
+			.saturating_add(Weight::from_parts(15418754, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(528648883, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(34))
+			.saturating_add(ParityDbWeight::get().reads((4 as u64).saturating_mul(d.into())))
+			.saturating_add(ParityDbWeight::get().reads((4 as u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(31))
+			.saturating_add(ParityDbWeight::get().writes((1 as u64).saturating_mul(d.into())))
+			.saturating_add(ParityDbWeight::get().writes((106 as u64).saturating_mul(r.into())))
 	}
+	/// Storage items touched: 1.
 	fn on_space_expired() -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1))
+		Weight::from_parts(3666000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 }

@@ -259,7 +259,7 @@ impl pallet_file_bank::Config for Runtime {
 mod benchmark_setup {
 	use super::*;
 	use deoss_traits::{Region, Scope};
-	use frame_support::traits::fungible::Mutate;
+	use frame_support::traits::{fungible::Mutate, Get};
 	use sp_core::{crypto::KeyTypeId, sr25519};
 
 	/// The key type the file bank's benchmarks generate miner keys under.
@@ -280,7 +280,9 @@ mod benchmark_setup {
 	impl pallet_file_bank::BenchmarkHelper<AccountId> for FileBankSetup {
 		fn prepare_owner(owner: &AccountId, bucket: &[u8], bytes: u64) {
 			let origin = fund(owner);
-			let gib = bytes.div_ceil(1 << 30).max(1) as u32;
+			// As much as asked for, within what one user may buy.
+			let max_gib = <Runtime as pallet_storage_space::Config>::MaxPurchaseGib::get();
+			let gib = u32::try_from(bytes.div_ceil(1 << 30)).unwrap_or(max_gib).clamp(1, max_gib);
 			StorageSpace::buy_space(origin.clone(), gib, 30).expect("benchmark owner buys space");
 			let bucket = bucket.to_vec().try_into().expect("benchmark bucket name fits");
 			StorageSpace::create_bucket(origin, bucket).expect("benchmark bucket is created");
@@ -292,7 +294,10 @@ mod benchmark_setup {
 		}
 
 		fn register_miner(who: &AccountId, region: Region, auth_key: [u8; 32], bytes: u64) {
-			let capacity = bytes.max(1 << 30);
+			let capacity = bytes.clamp(
+				<Runtime as pallet_storage_providers::Config>::MinCapacity::get(),
+				<Runtime as pallet_storage_providers::Config>::MaxCapacity::get(),
+			);
 			let stake = pallet_storage_providers::required_stake(
 				MinerBaseStake::get(),
 				StakePerTib::get(),
