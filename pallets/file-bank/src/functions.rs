@@ -282,8 +282,7 @@ impl<T: Config> Pallet<T> {
 		for deal_id in due.iter() {
 			let Some(deal) = Deals::<T>::get(deal_id) else { continue };
 			// The deadline entry is gone already; `reassign` must not look for it.
-			let moved = Self::reassign_from(*deal_id, deal.clone(), false);
-			if moved.is_err() {
+			if let Err(reason) = Self::reassign_from(*deal_id, deal.clone(), false) {
 				T::SpaceLedger::unreserve(&deal.owner, deal.size);
 				Deals::<T>::remove(deal_id);
 				PendingFids::<T>::remove(deal.fid);
@@ -291,6 +290,7 @@ impl<T: Config> Pallet<T> {
 					deal: *deal_id,
 					owner: deal.owner,
 					fid: deal.fid,
+					reason,
 				});
 			}
 		}

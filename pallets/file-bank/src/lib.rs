@@ -256,7 +256,7 @@ pub mod pallet {
 			/// One miner per slot; slot `r × (k+m) + c` holds replica `r` of column `c`.
 			miners: SlotMinersOf<T>,
 		},
-		/// A deal failed (no scheduler left, or `MaxReassign` reached); the
+		/// A deal timed out and could not be moved to another scheduler; the
 		/// owner's reservation was returned.
 		DealFailed {
 			/// The deal.
@@ -265,6 +265,10 @@ pub mod pallet {
 			owner: T::AccountId,
 			/// The file that was not stored.
 			fid: Fid,
+			/// Why it could not be moved: `NoSchedulerAvailable` (every active
+			/// scheduler already had it), `TooManyReassignments` (`MaxReassign`
+			/// reached) or `DeadlinesFull` (no deadline slot in the next blocks).
+			reason: DispatchError,
 		},
 		/// The owner cancelled a deal; its reservation was returned.
 		DealCancelled {

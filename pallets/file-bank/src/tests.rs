@@ -542,7 +542,13 @@ mod timeouts {
 				Space { purchased: PURCHASED, reserved: 0, used: 0 }
 			);
 			System::assert_last_event(
-				Event::DealFailed { deal, owner: alice(), fid: fid(1) }.into(),
+				Event::DealFailed {
+					deal,
+					owner: alice(),
+					fid: fid(1),
+					reason: Error::<Test>::TooManyReassignments.into(),
+				}
+				.into(),
 			);
 		});
 	}
@@ -556,7 +562,13 @@ mod timeouts {
 			assert!(Deals::<Test>::get(deal).is_none());
 			assert_eq!(MockSpace::of(&alice()).reserved, 0);
 			System::assert_last_event(
-				Event::DealFailed { deal, owner: alice(), fid: fid(1) }.into(),
+				Event::DealFailed {
+					deal,
+					owner: alice(),
+					fid: fid(1),
+					reason: Error::<Test>::NoSchedulerAvailable.into(),
+				}
+				.into(),
 			);
 		});
 	}
