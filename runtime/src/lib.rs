@@ -201,6 +201,9 @@ mod runtime {
 
 	#[runtime::pallet_index(23)]
 	pub type FileBank = pallet_file_bank;
+
+	#[runtime::pallet_index(24)]
+	pub type Audit = pallet_audit;
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -210,5 +213,6 @@ mod benches {
 		[pallet_storage_providers, StorageProviders]
 		[pallet_oss, Oss]
 		[pallet_file_bank, FileBank]
+		[pallet_audit, Audit]
 	);
 }

@@ -4,7 +4,7 @@
 use crate::*;
 use alloc::vec::Vec;
 use codec::Encode;
-use deoss_primitives::{receipt_message, FileGeometry};
+use deoss_primitives::{receipt_message, ColumnIndex, FileGeometry};
 use frame_support::{ensure, pallet_prelude::*, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating};
@@ -121,8 +121,7 @@ impl<T: Config> Pallet<T> {
 		T::Buckets::add_object(&deal.owner, &deal.bucket)?;
 
 		for receipt in receipts.iter() {
-			let slot = SlotRef { column: receipt.column, replica: receipt.replica };
-			MinerSlots::<T>::insert(&receipt.miner, deal.fid, slot);
+			Self::assign_slot(&receipt.miner, deal.fid, receipt.column, receipt.replica);
 		}
 		let owner = Ownership { owner: deal.owner.clone(), bucket: deal.bucket, name: deal.name };
 		let owners =
@@ -223,9 +222,10 @@ impl<T: Config> Pallet<T> {
 		if file.owners.is_empty() {
 			for miner in file.miners.iter() {
 				T::Miners::release(miner, file.column_bytes);
-				MinerSlots::<T>::remove(miner, fid);
+				Self::unassign_slot(miner, &fid);
 			}
 			Files::<T>::remove(fid);
+			T::Hooks::on_file_removed(&fid);
 			Self::deposit_event(Event::FileDeleted { fid, miners: file.miners });
 		} else {
 			Files::<T>::insert(fid, file);
@@ -400,6 +400,39 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(u64::from(last_shard)))
 	}
 
+	/// Records that `miner` holds (`column`, `replica`) of `fid` and appends
+	/// the file to the miner's list.
+	pub fn assign_slot(miner: &T::AccountId, fid: Fid, column: ColumnIndex, replica: u8) {
+		let index = MinerFileCount::<T>::get(miner);
+		MinerFileAt::<T>::insert(miner, index, fid);
+		MinerFileCount::<T>::insert(miner, index.saturating_add(1));
+		MinerSlots::<T>::insert(miner, fid, SlotRef { column, replica, index });
+	}
+
+	/// Forgets that `miner` holds a slot of `fid`: the last file of its list
+	/// takes the freed position. Returns the slot it held, if any.
+	pub fn unassign_slot(miner: &T::AccountId, fid: &Fid) -> Option<SlotRef> {
+		let slot = MinerSlots::<T>::take(miner, fid)?;
+		let last = MinerFileCount::<T>::get(miner).saturating_sub(1);
+		if slot.index != last {
+			if let Some(moved) = MinerFileAt::<T>::get(miner, last) {
+				MinerFileAt::<T>::insert(miner, slot.index, moved);
+				MinerSlots::<T>::mutate(miner, moved, |held| {
+					if let Some(held) = held {
+						held.index = slot.index;
+					}
+				});
+			}
+		}
+		MinerFileAt::<T>::remove(miner, last);
+		if last == 0 {
+			MinerFileCount::<T>::remove(miner);
+		} else {
+			MinerFileCount::<T>::insert(miner, last);
+		}
+		Some(slot)
+	}
+
 	/// The 32 bytes a receipt names an account by: its SCALE encoding.
 	pub fn account_bytes(who: &T::AccountId) -> Option<[u8; 32]> {
 		who.using_encoded(|bytes| <[u8; 32]>::try_from(bytes).ok())
@@ -434,14 +467,22 @@ impl<T: Config> Pallet<T> {
 			for (slot, miner) in file.miners.iter().enumerate() {
 				let (column, replica) =
 					file.layout.slot_column(slot as u32).ok_or("slot outside layout")?;
-				ensure!(
-					MinerSlots::<T>::get(miner, fid) == Some(SlotRef { column, replica }),
-					"miner slot not indexed"
-				);
+				if T::Hooks::is_slot_lost(&fid, slot as u32) {
+					ensure!(MinerSlots::<T>::get(miner, fid).is_none(), "lost slot still indexed");
+					continue;
+				}
+				let held = MinerSlots::<T>::get(miner, fid).ok_or("miner slot not indexed")?;
+				ensure!((held.column, held.replica) == (column, replica), "miner slot mismatch");
+				ensure!(MinerFileAt::<T>::get(miner, held.index) == Some(fid), "file list broken");
+				slots = slots.saturating_add(1);
 			}
-			slots = slots.saturating_add(file.miners.len());
 		}
 		ensure!(MinerSlots::<T>::iter().count() == slots, "stale MinerSlots");
+		ensure!(MinerFileAt::<T>::iter().count() == slots, "stale MinerFileAt");
+		for (miner, count) in MinerFileCount::<T>::iter() {
+			ensure!(count > 0, "empty file list kept");
+			ensure!(MinerSlots::<T>::iter_prefix(&miner).count() == count as usize, "count off");
+		}
 		for (owner, _, fid) in OwnedObjects::<T>::iter() {
 			let file = Files::<T>::get(fid).ok_or("object of a missing file")?;
 			ensure!(file.owners.iter().any(|held| held.owner == owner), "object owner not in file");

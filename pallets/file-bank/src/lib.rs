@@ -62,6 +62,25 @@ pub use deoss_traits::{
 	SpaceLedger,
 };
 
+/// What the file bank tells, and asks, the pallet that audits its files.
+pub trait FileHooks {
+	/// File `fid` was removed (its last owner deleted it): anything open
+	/// about it ends. Returns the weight used.
+	fn on_file_removed(fid: &Fid) -> frame_support::weights::Weight;
+	/// Whether slot `slot` of `fid` is lost and waiting to be restored: the
+	/// miner the file record names for it no longer holds it.
+	fn is_slot_lost(fid: &Fid, slot: u32) -> bool;
+}
+
+impl FileHooks for () {
+	fn on_file_removed(_fid: &Fid) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+	fn is_slot_lost(_fid: &Fid, _slot: u32) -> bool {
+		false
+	}
+}
+
 /// Sets up what the benchmarks need in the other pallets, which this
 /// pallet only sees through read-mostly traits.
 #[cfg(feature = "runtime-benchmarks")]
@@ -101,7 +120,7 @@ pub mod pallet {
 		type Buckets: Buckets<Self::AccountId>;
 
 		/// The balance miners stake in; only names the miner registry's type.
-		type StakeBalance;
+		type StakeBalance: frame_support::Parameter + MaxEncodedLen;
 
 		/// Storage miners: activity, region, receipt keys and capacity.
 		type Miners: MinerRegistry<Self::AccountId, Self::StakeBalance>;
@@ -164,6 +183,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxKeywords: Get<u32>;
 
+		/// Told when a file is removed; says which slots are lost and
+		/// waiting to be restored (the audit).
+		type Hooks: FileHooks;
+
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
 
@@ -216,6 +239,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type MinerSlots<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, Fid, SlotRef, OptionQuery>;
+
+	/// How many files each miner holds a slot of.
+	#[pallet::storage]
+	pub type MinerFileCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Each miner's files as a list, `0..MinerFileCount`, so that the audit
+	/// can draw one uniformly at random.
+	#[pallet::storage]
+	pub type MinerFileAt<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, Fid, OptionQuery>;
 
 	/// Owners whose space expired; their objects are removed a few per block.
 	#[pallet::storage]

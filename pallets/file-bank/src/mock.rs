@@ -87,6 +87,7 @@ impl pallet_file_bank::Config for Test {
 	type MaxMetaLen = MaxMetaLen;
 	type MaxDescriptionLen = MaxDescriptionLen;
 	type MaxKeywords = MaxKeywords;
+	type Hooks = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockHelper;

@@ -315,7 +315,7 @@ mod report {
 			);
 			assert_eq!(
 				MinerSlots::<Test>::get(miner(3), fid(1)),
-				Some(SlotRef { column: 2, replica: 0 })
+				Some(SlotRef { column: 2, replica: 0, index: 0 })
 			);
 			assert_eq!(
 				MockSpace::of(&alice()),
@@ -360,7 +360,7 @@ mod report {
 			);
 			assert_eq!(
 				MinerSlots::<Test>::get(miner(6), fid(2)),
-				Some(SlotRef { column: 1, replica: 1 })
+				Some(SlotRef { column: 1, replica: 1, index: 0 })
 			);
 		});
 	}

@@ -166,6 +166,9 @@ pub struct SlotRef {
 	pub column: ColumnIndex,
 	/// The replica of that column.
 	pub replica: u8,
+	/// Position of the file in the miner's list (`MinerFileAt`), which the
+	/// audit draws files from.
+	pub index: u32,
 }
 
 /// A miner's signed acknowledgement that it holds one slot of a deal's file.

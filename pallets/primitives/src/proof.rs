@@ -15,7 +15,7 @@ use crate::{
 	hash::{Hash, Hasher},
 	ids::{ChunkIndex, ColumnIndex, Fid, SegmentIndex},
 	layout::{FileGeometry, LayoutError, MAX_CHUNK_SIZE, MAX_PATH_DEPTH},
-	merkle::{fold_path, PathError},
+	merkle::{self, fold_path, PathError},
 };
 
 /// Sibling hashes on a path towards the FID, lowest level first.
@@ -216,37 +216,54 @@ pub fn verify_fragment<H: Hasher>(
 	Ok(())
 }
 
-/// Draws `count` samples of column `column` from challenge randomness `seed`.
-///
-/// Sample `n` is read from `H(CHALLENGE_DOMAIN ‖ seed ‖ column ‖ n)`: the segment from its
-/// first 8 bytes and the chunk from the next 8, each reduced modulo the range (the bias of
-/// a 64-bit value reduced modulo at most 2^24 is below 2^-40). Chain and miner draw the
-/// same samples from the same seed.
+/// Draws `count` samples of column `column` from challenge randomness `seed`: samples
+/// `0..count` of [`derive_sample`].
 pub fn derive_samples<H: Hasher>(
 	seed: &Hash,
 	geometry: &FileGeometry,
 	column: ColumnIndex,
 	count: u32,
 ) -> Result<Vec<ChallengeSample>, ProofError> {
+	(0..count).map(|n| derive_sample::<H>(seed, geometry, column, n)).collect()
+}
+
+/// Draws sample number `n` of column `column` from challenge randomness `seed`.
+///
+/// The sample is read from `H(CHALLENGE_DOMAIN ‖ seed ‖ column ‖ n)`: the segment from its
+/// first 8 bytes and the chunk from the next 8, each reduced modulo the range (the bias of
+/// a 64-bit value reduced modulo at most 2^24 is below 2^-40). Chain and miner draw the
+/// same samples from the same seed.
+pub fn derive_sample<H: Hasher>(
+	seed: &Hash,
+	geometry: &FileGeometry,
+	column: ColumnIndex,
+	n: u32,
+) -> Result<ChallengeSample, ProofError> {
 	if column >= geometry.column_count() {
 		return Err(ProofError::SampleOutOfRange);
 	}
-	let mut preimage = Vec::with_capacity(CHALLENGE_DOMAIN.len() + 32 + 2 + 4);
-	preimage.extend_from_slice(CHALLENGE_DOMAIN);
-	preimage.extend_from_slice(seed);
-	preimage.extend_from_slice(&column.to_le_bytes());
-	let prefix_len = preimage.len();
-	let mut samples = Vec::with_capacity(count as usize);
-	for n in 0..count {
-		preimage.truncate(prefix_len);
-		preimage.extend_from_slice(&n.to_le_bytes());
-		let draw = H::hash(&preimage);
-		let segment = (word(&draw, 0) % u64::from(geometry.segment_count())) as SegmentIndex;
-		let chunk_count = geometry.chunk_count(segment).ok_or(ProofError::SampleOutOfRange)?;
-		let chunk = (word(&draw, 8) % u64::from(chunk_count)) as ChunkIndex;
-		samples.push(ChallengeSample { segment, column, chunk });
-	}
-	Ok(samples)
+	let mut preimage = [0u8; CHALLENGE_DOMAIN.len() + 32 + 2 + 4];
+	let (domain, rest) = preimage.split_at_mut(CHALLENGE_DOMAIN.len());
+	domain.copy_from_slice(CHALLENGE_DOMAIN);
+	rest[..32].copy_from_slice(seed);
+	rest[32..34].copy_from_slice(&column.to_le_bytes());
+	rest[34..].copy_from_slice(&n.to_le_bytes());
+	let draw = H::hash(&preimage);
+	let segment = (word(&draw, 0) % u64::from(geometry.segment_count())) as SegmentIndex;
+	let chunk_count = geometry.chunk_count(segment).ok_or(ProofError::SampleOutOfRange)?;
+	let chunk = (word(&draw, 8) % u64::from(chunk_count)) as ChunkIndex;
+	Ok(ChallengeSample { segment, column, chunk })
+}
+
+/// Number of sibling hashes a proof of `sample` carries: the depth of its chunk in its
+/// fragment, of the fragment in its segment and of the segment in the file.
+pub fn proof_path_len(geometry: &FileGeometry, sample: &ChallengeSample) -> Option<u32> {
+	let chunk_count = geometry.chunk_count(sample.segment)?;
+	Some(
+		merkle::path_len(u64::from(sample.chunk), u64::from(chunk_count))
+			+ merkle::path_len(u64::from(sample.column), u64::from(geometry.column_count()))
+			+ merkle::path_len(u64::from(sample.segment), u64::from(geometry.segment_count())),
+	)
 }
 
 fn word(hash: &Hash, offset: usize) -> u64 {

@@ -134,6 +134,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSchedulers: Get<u32>;
 
+		/// Told when a miner asks to exit: the audit hands its data over.
+		type OnExit: deoss_traits::OnMinerExit<Self::AccountId>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}

@@ -142,6 +142,7 @@ impl<T: Config> Pallet<T> {
 			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		Self::set_state(&who, &mut info, MinerState::Exiting { unlock_at });
 		Miners::<T>::insert(&who, info);
+		<T::OnExit as deoss_traits::OnMinerExit<_>>::on_miner_exit(&who);
 		Self::deposit_event(Event::MinerExitRequested { miner: who, unlock_at });
 		Ok(())
 	}

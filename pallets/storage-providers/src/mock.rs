@@ -94,6 +94,7 @@ impl pallet_storage_providers::Config for Test {
 	type MaxEndpointLen = frame_support::traits::ConstU32<64>;
 	type MaxMiners = frame_support::traits::ConstU32<4>;
 	type MaxSchedulers = frame_support::traits::ConstU32<3>;
+	type OnExit = ();
 	type WeightInfo = ();
 }
 

@@ -88,6 +88,20 @@ impl<AccountId> OnSpaceExpired<AccountId> for () {
 	}
 }
 
+/// Told when a miner asks to exit, so that the data it holds is handed
+/// over to other miners before it may withdraw its stake. Implemented by
+/// the audit; `()` does nothing.
+pub trait OnMinerExit<AccountId> {
+	/// Starts handing over `miner`'s data; returns the weight used.
+	fn on_miner_exit(miner: &AccountId) -> Weight;
+}
+
+impl<AccountId> OnMinerExit<AccountId> for () {
+	fn on_miner_exit(_miner: &AccountId) -> Weight {
+		Weight::zero()
+	}
+}
+
 /// Storage miners as deals and audits see them. Implemented by the
 /// storage-providers pallet.
 pub trait MinerRegistry<AccountId, Balance> {

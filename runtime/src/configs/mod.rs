@@ -18,8 +18,8 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, FileBank, Hash, Nonce, OriginCaller,
-	Oss, PalletInfo, RandomnessCollectiveFlip, Runtime, RuntimeCall, RuntimeEvent,
+	AccountId, Audit, Aura, Balance, Balances, Block, BlockNumber, FileBank, Hash, Nonce,
+	OriginCaller, Oss, PalletInfo, RandomnessCollectiveFlip, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, StorageProviders,
 	StorageSpace, System, DAYS, EXISTENTIAL_DEPOSIT, MILLI_UNIT, MINUTES, SLOT_DURATION, UNIT,
 	VERSION,
@@ -220,6 +220,8 @@ impl pallet_storage_providers::Config for Runtime {
 	type MaxMiners = ConstU32<10_000>;
 	/// A draw reads the whole active list: at most about 3.4 KB.
 	type MaxSchedulers = ConstU32<100>;
+	/// An exiting miner's columns are handed over by the audit.
+	type OnExit = Audit;
 	type WeightInfo = pallet_storage_providers::weights::SubstrateWeight<Runtime>;
 }
 
@@ -248,9 +250,46 @@ impl pallet_file_bank::Config for Runtime {
 	type MaxMetaLen = ConstU32<64>;
 	type MaxDescriptionLen = ConstU32<256>;
 	type MaxKeywords = ConstU32<8>;
+	type Hooks = Audit;
 	type WeightInfo = pallet_file_bank::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_setup::FileBankSetup;
+}
+
+parameter_types! {
+	/// Samples per challenge: 99 % detection per period of a miner missing
+	/// 5 % of its chunks, i.e. 90 (`pallet_audit` docs).
+	pub AuditSamples: u32 = deoss_primitives::samples_for_detection(990_000, 50_000)
+		.expect("a 5 % loss is detectable");
+}
+
+impl pallet_audit::Config for Runtime {
+	type Randomness = RandomnessCollectiveFlip;
+	/// Dev value: a round a minute, so challenges are seen quickly; a
+	/// production network would audit every few hours.
+	type ChallengePeriod = ConstU32<20>;
+	/// 45 seconds to answer.
+	type ResponseWindow = ConstU32<15>;
+	type SamplesPerChallenge = AuditSamples;
+	/// Largest proofs of 16 challenges: 26.5 MB, against 78.6 MB of
+	/// operational block space in the window (checked by `integrity_test`).
+	type MaxChallengesPerBlock = ConstU32<16>;
+	/// One failure is never slashed.
+	type SlashAfter = ConstU32<2>;
+	type SlashFraction = AuditSlashFraction;
+	/// The third failure in a row hands the miner's columns over.
+	type LoseAfter = ConstU32<3>;
+	type MaxHandOversPerBlock = ConstU32<32>;
+	/// 5 minutes to rebuild a column and prove it.
+	type RestoralTimeout = ConstU32<{ 5 * MINUTES }>;
+	type MaxClaimsPerBlock = ConstU32<32>;
+	type RestoralSamples = ConstU32<16>;
+	type AuditWeightInfo = pallet_audit::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A tenth of the stake per slashed failure.
+	pub const AuditSlashFraction: Perbill = Perbill::from_percent(10);
 }
 
 /// Real registrations in the market pallets for the file bank's benchmarks,

@@ -1,0 +1,322 @@
+//! Challenges: rounds, issuing, proofs, deadlines and punishment.
+
+use crate::*;
+use codec::Encode;
+use deoss_primitives::{derive_sample, verify_chunk, FileGeometry, ProofError};
+use deoss_traits::MinerRegistry;
+use frame_support::{
+	dispatch::DispatchClass, ensure, pallet_prelude::*, traits::Randomness, BoundedVec,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_file_bank::{Files, MinerFileAt, MinerFileCount, MinerSlots};
+use sp_runtime::traits::{Saturating, Zero};
+
+/// Domain of the hash that draws a challenge's files.
+const FILE_DRAW_DOMAIN: &[u8] = b"deoss/audit/file/v1";
+
+impl<T: Config> Pallet<T> {
+	/// A seed no one could predict before the parent block: the runtime's
+	/// randomness for `subject`, bound to the subject and the block.
+	pub(crate) fn random_seed(subject: &[u8]) -> [u8; 32] {
+		let (random, _) = T::Randomness::random(subject);
+		let now = frame_system::Pallet::<T>::block_number();
+		sp_io::hashing::blake2_256(&(subject, random, now).encode())
+	}
+
+	/// The seed of `miner`'s challenge in a round with seed `round_seed`.
+	pub fn miner_seed(round_seed: &[u8; 32], miner: &T::AccountId) -> [u8; 32] {
+		sp_io::hashing::blake2_256(&(b"deoss/audit/miner/v1", round_seed, miner).encode())
+	}
+
+	/// Position in a miner's file list of sample `n`'s file, out of `count`.
+	pub fn file_draw(seed: &[u8; 32], n: u32, count: u32) -> u32 {
+		let draw = sp_io::hashing::blake2_256(&(FILE_DRAW_DOMAIN, seed, n).encode());
+		let mut word = [0u8; 8];
+		word.copy_from_slice(&draw[..8]);
+		(u64::from_le_bytes(word) % u64::from(count.max(1))) as u32
+	}
+
+	/// Starts a round at every period boundary, then challenges the next
+	/// miners of the walk, at most `MaxChallengesPerBlock` visited per
+	/// block. Returns (challenges issued, miners visited).
+	pub(crate) fn issue_challenges(now: BlockNumberFor<T>) -> (u32, u32) {
+		let period = T::ChallengePeriod::get();
+		let mut round = CurrentRound::<T>::get();
+		if !period.is_zero() && (now % period).is_zero() {
+			let seed = Self::random_seed(b"deoss/audit/round/v1");
+			let number = round.as_ref().map_or(1, |round| round.number.saturating_add(1));
+			// An unfinished walk goes on where it stopped, so no miner is
+			// skipped for good when there are more than a period can visit.
+			let cursor = round.and_then(|round| if round.finished { None } else { round.cursor });
+			round = Some(Round { number, seed, cursor, finished: false });
+			Self::deposit_event(Event::RoundStarted { round: number, seed });
+		}
+		let Some(mut round) = round else { return (0, 0) };
+		if round.finished {
+			return (0, 0);
+		}
+		let mut walk = match &round.cursor {
+			Some(last) => {
+				MinerFileCount::<T>::iter_keys_from(MinerFileCount::<T>::hashed_key_for(last))
+			}
+			None => MinerFileCount::<T>::iter_keys(),
+		};
+		let (mut issued, mut visited) = (0u32, 0u32);
+		while visited < T::MaxChallengesPerBlock::get() {
+			let Some(miner) = walk.next() else {
+				round.finished = true;
+				break;
+			};
+			visited = visited.saturating_add(1);
+			let busy =
+				Challenges::<T>::contains_key(&miner) || HandOvers::<T>::contains_key(&miner);
+			if !busy && Self::issue_challenge(&miner, &round, now) {
+				issued = issued.saturating_add(1);
+			}
+			round.cursor = Some(miner);
+		}
+		CurrentRound::<T>::put(round);
+		(issued, visited)
+	}
+
+	/// Challenges `miner` in `round`: draws the file of every sample and
+	/// schedules the deadline. Returns whether a challenge was issued.
+	pub(crate) fn issue_challenge(
+		miner: &T::AccountId,
+		round: &Round<T>,
+		now: BlockNumberFor<T>,
+	) -> bool {
+		let count = MinerFileCount::<T>::get(miner);
+		if count == 0 {
+			return false;
+		}
+		let seed = Self::miner_seed(&round.seed, miner);
+		let mut files = BoundedVec::<Fid, T::SamplesPerChallenge>::new();
+		for n in 0..T::SamplesPerChallenge::get() {
+			if let Some(fid) = MinerFileAt::<T>::get(miner, Self::file_draw(&seed, n, count)) {
+				// Bounded by the loop; cannot overflow.
+				let _ = files.try_push(fid);
+			}
+		}
+		if files.is_empty() {
+			return false;
+		}
+		let deadline = now.saturating_add(T::ResponseWindow::get());
+		// At most `MaxChallengesPerBlock` are issued per block, and only this
+		// block's challenges fall due at `deadline`, so there is room.
+		if ChallengeDeadlines::<T>::try_mutate(deadline, |due| due.try_push(miner.clone())).is_err()
+		{
+			return false;
+		}
+		let samples = files.len() as u32;
+		Challenges::<T>::insert(miner, Challenge { round: round.number, seed, files, deadline });
+		Self::deposit_event(Event::ChallengeIssued {
+			miner: miner.clone(),
+			round: round.number,
+			samples,
+			deadline,
+		});
+		true
+	}
+
+	pub(crate) fn do_submit_proof(
+		miner: T::AccountId,
+		proofs: BoundedVec<ChunkProof, T::SamplesPerChallenge>,
+	) -> DispatchResult {
+		let Some(challenge) = Challenges::<T>::get(&miner) else {
+			let expired = matches!(Records::<T>::get(&miner).last, Outcome::Failed(_));
+			return Err(if expired {
+				Error::<T>::ChallengeExpired
+			} else {
+				Error::<T>::NoChallenge
+			}
+			.into());
+		};
+		ensure!(proofs.len() == challenge.files.len(), Error::<T>::WrongProofCount);
+		for (n, (fid, proof)) in challenge.files.iter().zip(proofs.iter()).enumerate() {
+			// A file deleted or handed over since the challenge needs no answer.
+			let Some(slot) = MinerSlots::<T>::get(&miner, fid) else { continue };
+			let Some(file) = Files::<T>::get(fid) else { continue };
+			let geometry =
+				FileGeometry::new(file.layout, file.size).map_err(|_| Error::<T>::InvalidLayout)?;
+			let sample =
+				derive_sample::<RuntimeHasher>(&challenge.seed, &geometry, slot.column, n as u32)
+					.map_err(Self::proof_error)?;
+			verify_chunk::<RuntimeHasher>(fid, &geometry, &sample, proof)
+				.map_err(Self::proof_error)?;
+		}
+		Self::close_challenge(&miner, &challenge);
+		Records::<T>::mutate(&miner, |record| {
+			record.passed = record.passed.saturating_add(1);
+			record.consecutive_failures = 0;
+			record.last = Outcome::Passed(challenge.round);
+		});
+		Self::deposit_event(Event::ProofAccepted { miner, round: challenge.round });
+		Ok(())
+	}
+
+	pub(crate) fn proof_error(error: ProofError) -> DispatchError {
+		match error {
+			ProofError::Layout(_) => Error::<T>::InvalidLayout,
+			ProofError::SampleOutOfRange => Error::<T>::SampleOutOfRange,
+			ProofError::ChunkLengthMismatch => Error::<T>::ChunkLengthMismatch,
+			ProofError::PathLengthMismatch => Error::<T>::PathLengthMismatch,
+			ProofError::RootMismatch => Error::<T>::RootMismatch,
+			ProofError::SampleCountMismatch => Error::<T>::WrongProofCount,
+		}
+		.into()
+	}
+
+	/// Removes an open challenge and its deadline entry.
+	pub(crate) fn close_challenge(miner: &T::AccountId, challenge: &Challenge<T>) {
+		Challenges::<T>::remove(miner);
+		ChallengeDeadlines::<T>::mutate(challenge.deadline, |due| {
+			due.retain(|other| other != miner)
+		});
+	}
+
+	/// Fails the challenges falling due now; returns how many failed.
+	pub(crate) fn expire_challenges(now: BlockNumberFor<T>) -> u32 {
+		let mut failed = 0u32;
+		for miner in ChallengeDeadlines::<T>::take(now) {
+			let Some(challenge) = Challenges::<T>::get(&miner) else { continue };
+			if challenge.deadline != now {
+				continue;
+			}
+			Challenges::<T>::remove(&miner);
+			Self::fail(&miner, challenge.round);
+			failed = failed.saturating_add(1);
+		}
+		failed
+	}
+
+	/// Counts a failure and punishes repeated ones.
+	fn fail(miner: &T::AccountId, round: u32) {
+		let record = Records::<T>::mutate(miner, |record| {
+			record.failed = record.failed.saturating_add(1);
+			record.consecutive_failures = record.consecutive_failures.saturating_add(1);
+			record.last = Outcome::Failed(round);
+			*record
+		});
+		let consecutive_failures = record.consecutive_failures;
+		Self::deposit_event(Event::ChallengeFailed {
+			miner: miner.clone(),
+			round,
+			consecutive_failures,
+		});
+		if consecutive_failures >= T::SlashAfter::get() {
+			let amount = T::Miners::slash(miner, T::SlashFraction::get());
+			Self::deposit_event(Event::MinerSlashed {
+				miner: miner.clone(),
+				amount,
+				consecutive_failures,
+			});
+		}
+		if consecutive_failures >= T::LoseAfter::get() {
+			Self::start_hand_over(miner, HandOverReason::Failures);
+			Records::<T>::mutate(miner, |record| record.consecutive_failures = 0);
+		}
+	}
+
+	/// Queues `miner`'s columns to become restoral orders; closes its open
+	/// challenge, which no longer needs an answer.
+	pub(crate) fn start_hand_over(miner: &T::AccountId, reason: HandOverReason) {
+		if HandOvers::<T>::contains_key(miner) {
+			return;
+		}
+		if let Some(challenge) = Challenges::<T>::get(miner) {
+			Self::close_challenge(miner, &challenge);
+		}
+		HandOvers::<T>::insert(miner, reason);
+		Self::deposit_event(Event::HandOverStarted { miner: miner.clone(), reason });
+	}
+
+	/// Turns up to `limit` slots of handed-over miners into restoral
+	/// orders; returns how many.
+	pub(crate) fn hand_over(limit: u32) -> u32 {
+		let mut done = 0u32;
+		while done < limit {
+			let Some(miner) = HandOvers::<T>::iter_keys().next() else { break };
+			let held: alloc::vec::Vec<_> = MinerSlots::<T>::iter_prefix(&miner)
+				.take(limit.saturating_sub(done) as usize)
+				.collect();
+			if held.is_empty() {
+				HandOvers::<T>::remove(&miner);
+				Self::deposit_event(Event::HandOverFinished { miner });
+				continue;
+			}
+			for (fid, slot) in held {
+				Self::lose_slot(&miner, fid, slot);
+				done = done.saturating_add(1);
+			}
+		}
+		done
+	}
+
+	/// Checks that the parameters let honest miners answer every challenge.
+	pub(crate) fn check_parameters() {
+		let window = T::ResponseWindow::get();
+		assert!(!window.is_zero(), "ResponseWindow must be at least one block");
+		assert!(window <= T::ChallengePeriod::get(), "ResponseWindow longer than the period");
+		assert!(T::SamplesPerChallenge::get() > 0, "a challenge needs samples");
+		assert!(T::RestoralSamples::get() > 0, "a restoral needs samples");
+		assert!(T::SlashAfter::get() > 0, "SlashAfter must be at least 1");
+		assert!(T::LoseAfter::get() >= T::SlashAfter::get(), "LoseAfter below SlashAfter");
+		assert!(T::MaxChallengesPerBlock::get() > 0, "no challenge could ever be issued");
+		// Every challenge falling due in one block, answered with the
+		// largest proofs, fits the operational space of the window.
+		let proof_bytes = u64::from(T::SamplesPerChallenge::get())
+			.saturating_mul(ChunkProof::max_encoded_len() as u64)
+			.saturating_mul(u64::from(T::MaxChallengesPerBlock::get()));
+		let per_block = u64::from(
+			*<T as frame_system::Config>::BlockLength::get().max.get(DispatchClass::Operational),
+		);
+		let blocks: u64 = window.try_into().unwrap_or(u64::MAX);
+		assert!(
+			proof_bytes <= per_block.saturating_mul(blocks),
+			"the largest proofs of one block's challenges do not fit the response window"
+		);
+	}
+
+	/// Checks the pallet's invariants.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		for (miner, challenge) in Challenges::<T>::iter() {
+			ensure!(
+				ChallengeDeadlines::<T>::get(challenge.deadline).contains(&miner),
+				"challenge not scheduled"
+			);
+			ensure!(!challenge.files.is_empty(), "challenge without samples");
+			ensure!(!HandOvers::<T>::contains_key(&miner), "challenge of a handed-over miner");
+		}
+		for (block, due) in ChallengeDeadlines::<T>::iter() {
+			for miner in due {
+				ensure!(
+					Challenges::<T>::get(&miner).is_some_and(|c| c.deadline == block),
+					"stale challenge deadline"
+				);
+			}
+		}
+		for (fid, slot, order) in RestoralOrders::<T>::iter() {
+			let file = Files::<T>::get(fid).ok_or("order for a missing file")?;
+			ensure!(
+				file.layout.slot(order.column, order.replica) == Some(slot),
+				"order names another slot"
+			);
+			ensure!(file.miners.get(slot as usize) == Some(&order.lost_by), "lost_by not in file");
+			ensure!(MinerSlots::<T>::get(&order.lost_by, fid).is_none(), "lost slot still held");
+			if let Some(claim) = order.claim {
+				ensure!(
+					ClaimDeadlines::<T>::get(claim.deadline).contains(&(fid, slot)),
+					"claim not scheduled"
+				);
+				ensure!(!file.miners.contains(&claim.miner), "claimant already holds the file");
+			}
+		}
+		for (fid, _) in DamagedFiles::<T>::iter() {
+			ensure!(Files::<T>::contains_key(fid), "damaged file missing");
+			ensure!(RestoralOrders::<T>::iter_prefix(fid).next().is_some(), "damage without loss");
+		}
+		Ok(())
+	}
+}

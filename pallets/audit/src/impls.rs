@@ -1,0 +1,27 @@
+//! The traits this pallet implements for others: the file bank's hooks and
+//! the providers pallet's exit notice.
+
+use crate::*;
+use deoss_traits::OnMinerExit;
+use frame_support::{traits::Get, weights::Weight};
+use pallet_file_bank::FileHooks;
+
+impl<T: Config> FileHooks for Pallet<T> {
+	/// Ends the file's restoral orders.
+	fn on_file_removed(fid: &Fid) -> Weight {
+		let dropped = u64::from(Self::drop_orders(fid));
+		T::DbWeight::get().reads_writes(dropped.saturating_add(1), dropped.saturating_mul(2) + 1)
+	}
+
+	fn is_slot_lost(fid: &Fid, slot: u32) -> bool {
+		RestoralOrders::<T>::contains_key(fid, slot)
+	}
+}
+
+impl<T: Config> OnMinerExit<T::AccountId> for Pallet<T> {
+	/// Hands the miner's columns over, a few per block.
+	fn on_miner_exit(miner: &T::AccountId) -> Weight {
+		Self::start_hand_over(miner, HandOverReason::Exit);
+		T::DbWeight::get().reads_writes(3, 4)
+	}
+}

@@ -1,0 +1,162 @@
+//! Restoral: lost slots become orders, miners claim and complete them, and
+//! files with too few columns left are marked damaged.
+
+use crate::*;
+use codec::Encode;
+use deoss_primitives::{derive_sample, verify_chunk, FileGeometry};
+use deoss_traits::MinerRegistry;
+use frame_support::{ensure, pallet_prelude::*, BoundedVec};
+use pallet_file_bank::{Files, SlotRef};
+use sp_runtime::traits::Saturating;
+
+impl<T: Config> Pallet<T> {
+	/// `miner` no longer holds `held` of `fid`: opens a restoral order and
+	/// checks whether the file can still be rebuilt. The file record keeps
+	/// naming `miner` (and charging it) until another miner takes over.
+	pub(crate) fn lose_slot(miner: &T::AccountId, fid: Fid, held: SlotRef) {
+		pallet_file_bank::Pallet::<T>::unassign_slot(miner, &fid);
+		let Some(file) = Files::<T>::get(fid) else { return };
+		let Some(slot) = file.layout.slot(held.column, held.replica) else { return };
+		RestoralOrders::<T>::insert(
+			fid,
+			slot,
+			RestoralOrder {
+				column: held.column,
+				replica: held.replica,
+				lost_by: miner.clone(),
+				created: frame_system::Pallet::<T>::block_number(),
+				claim: None,
+			},
+		);
+		Self::deposit_event(Event::ColumnLost {
+			fid,
+			slot,
+			column: held.column,
+			miner: miner.clone(),
+		});
+		Self::check_damage(fid, &file.layout);
+	}
+
+	/// Marks `fid` damaged when fewer than `k` of its columns are held by
+	/// any replica.
+	fn check_damage(fid: Fid, layout: &deoss_primitives::Layout) {
+		if DamagedFiles::<T>::contains_key(fid) {
+			return;
+		}
+		let columns = usize::from(layout.column_count());
+		let mut lost_replicas = alloc::vec![0u8; columns];
+		for order in RestoralOrders::<T>::iter_prefix_values(fid) {
+			if let Some(count) = lost_replicas.get_mut(usize::from(order.column)) {
+				*count = count.saturating_add(1);
+			}
+		}
+		let columns_left =
+			lost_replicas.iter().filter(|&&lost| lost < layout.replicas).count() as u32;
+		if columns_left < u32::from(layout.data_shards) {
+			DamagedFiles::<T>::insert(fid, frame_system::Pallet::<T>::block_number());
+			Self::deposit_event(Event::FileDamaged { fid, columns_left });
+		}
+	}
+
+	pub(crate) fn do_claim_restoral(miner: T::AccountId, fid: Fid, slot: u32) -> DispatchResult {
+		let mut order = RestoralOrders::<T>::get(fid, slot).ok_or(Error::<T>::OrderNotFound)?;
+		ensure!(order.claim.is_none(), Error::<T>::AlreadyClaimed);
+		ensure!(!DamagedFiles::<T>::contains_key(fid), Error::<T>::FileDamaged);
+		let file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
+		ensure!(T::Miners::is_active(&miner), Error::<T>::MinerNotActive);
+		ensure!(!HandOvers::<T>::contains_key(&miner), Error::<T>::HandingOver);
+		ensure!(
+			T::Miners::region(&miner).is_some_and(|region| file.regions.contains(&region)),
+			Error::<T>::MinerOutsideRegions
+		);
+		let restoring = RestoralOrders::<T>::iter_prefix_values(fid)
+			.any(|other| other.claim.is_some_and(|claim| claim.miner == miner));
+		ensure!(!restoring && !file.miners.contains(&miner), Error::<T>::AlreadyHoldsFile);
+
+		let deadline =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::RestoralTimeout::get());
+		ClaimDeadlines::<T>::try_mutate(deadline, |due| due.try_push((fid, slot)))
+			.map_err(|_| Error::<T>::ClaimsFull)?;
+		T::Miners::reserve(&miner, file.column_bytes)?;
+		let seed = Self::random_seed(&(b"deoss/audit/restoral/v1", fid, slot).encode());
+		order.claim =
+			Some(RestoralClaim { miner: miner.clone(), deadline, seed, bytes: file.column_bytes });
+		RestoralOrders::<T>::insert(fid, slot, order);
+		Self::deposit_event(Event::RestoralClaimed { fid, slot, miner, deadline, seed });
+		Ok(())
+	}
+
+	pub(crate) fn do_complete_restoral(
+		miner: T::AccountId,
+		fid: Fid,
+		slot: u32,
+		proofs: BoundedVec<ChunkProof, T::RestoralSamples>,
+	) -> DispatchResult {
+		let order = RestoralOrders::<T>::get(fid, slot).ok_or(Error::<T>::OrderNotFound)?;
+		let claim = order
+			.claim
+			.clone()
+			.filter(|claim| claim.miner == miner)
+			.ok_or(Error::<T>::NotClaimant)?;
+		ensure!(!DamagedFiles::<T>::contains_key(fid), Error::<T>::FileDamaged);
+		let mut file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
+		let geometry =
+			FileGeometry::new(file.layout, file.size).map_err(|_| Error::<T>::InvalidLayout)?;
+		ensure!(proofs.len() as u32 == T::RestoralSamples::get(), Error::<T>::WrongProofCount);
+		for (n, proof) in proofs.iter().enumerate() {
+			let sample =
+				derive_sample::<RuntimeHasher>(&claim.seed, &geometry, order.column, n as u32)
+					.map_err(Self::proof_error)?;
+			verify_chunk::<RuntimeHasher>(&fid, &geometry, &sample, proof)
+				.map_err(Self::proof_error)?;
+		}
+
+		T::Miners::commit(&miner, claim.bytes)?;
+		let held = file.miners.get_mut(slot as usize).ok_or(Error::<T>::Inconsistent)?;
+		let previous = core::mem::replace(held, miner.clone());
+		T::Miners::release(&previous, file.column_bytes);
+		Files::<T>::insert(fid, file);
+		pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid, order.column, order.replica);
+		RestoralOrders::<T>::remove(fid, slot);
+		ClaimDeadlines::<T>::mutate(claim.deadline, |due| {
+			due.retain(|entry| *entry != (fid, slot))
+		});
+		Self::deposit_event(Event::RestoralCompleted { fid, slot, miner, previous });
+		if RestoralOrders::<T>::iter_prefix(fid).next().is_none() {
+			Self::deposit_event(Event::FileRestored { fid });
+		}
+		Ok(())
+	}
+
+	/// Returns the orders whose claims expire now to the pool; returns how
+	/// many.
+	pub(crate) fn expire_claims(now: frame_system::pallet_prelude::BlockNumberFor<T>) -> u32 {
+		let mut expired = 0u32;
+		for (fid, slot) in ClaimDeadlines::<T>::take(now) {
+			RestoralOrders::<T>::mutate(fid, slot, |order| {
+				let Some(order) = order else { return };
+				let Some(claim) = order.claim.take_if(|claim| claim.deadline == now) else {
+					return;
+				};
+				T::Miners::unreserve(&claim.miner, claim.bytes);
+				Self::deposit_event(Event::RestoralClaimExpired { fid, slot, miner: claim.miner });
+				expired = expired.saturating_add(1);
+			});
+		}
+		expired
+	}
+
+	/// Ends every order of a removed file and returns the claimants'
+	/// reservations; returns how many orders there were.
+	pub(crate) fn drop_orders(fid: &Fid) -> u32 {
+		let mut dropped = 0u32;
+		for (_, order) in RestoralOrders::<T>::drain_prefix(fid) {
+			if let Some(claim) = order.claim {
+				T::Miners::unreserve(&claim.miner, claim.bytes);
+			}
+			dropped = dropped.saturating_add(1);
+		}
+		DamagedFiles::<T>::remove(fid);
+		dropped
+	}
+}

@@ -1,0 +1,151 @@
+//! The records the audit keeps: rounds, open challenges, miners' records
+//! and restoral orders.
+
+use crate::Config;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use deoss_primitives::{ColumnIndex, Fid};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_system::pallet_prelude::BlockNumberFor;
+use scale_info::TypeInfo;
+
+/// A challenge round: its seed and how far it has walked the miners.
+#[derive(
+	Encode, Decode, TypeInfo, MaxEncodedLen, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Round<T: Config> {
+	/// Round number, counted up from 1.
+	pub number: u32,
+	/// Seed the round's challenges derive from.
+	pub seed: [u8; 32],
+	/// The last miner challenged (or skipped); the walk goes on after it.
+	/// `None` before the first.
+	pub cursor: Option<T::AccountId>,
+	/// Whether every miner has been visited.
+	pub finished: bool,
+}
+
+/// An open challenge.
+#[derive(
+	Encode, Decode, TypeInfo, MaxEncodedLen, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Challenge<T: Config> {
+	/// The round it belongs to.
+	pub round: u32,
+	/// The miner's seed: sample `n` is
+	/// `derive_sample(seed, geometry of files[n], miner's column, n)`.
+	pub seed: [u8; 32],
+	/// The file of each sample (files repeat when the miner holds few).
+	pub files: BoundedVec<Fid, T::SamplesPerChallenge>,
+	/// Block at whose start the challenge fails unless answered.
+	pub deadline: BlockNumberFor<T>,
+}
+
+/// How the latest challenge of a miner ended.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub enum Outcome {
+	/// Never challenged.
+	#[default]
+	None,
+	/// Answered in this round.
+	Passed(u32),
+	/// Failed in this round.
+	Failed(u32),
+}
+
+/// A miner's audit history.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct AuditRecord {
+	/// Challenges answered.
+	pub passed: u32,
+	/// Challenges failed.
+	pub failed: u32,
+	/// Failures since the last accepted proof.
+	pub consecutive_failures: u32,
+	/// How the latest challenge ended.
+	pub last: Outcome,
+}
+
+/// Why a miner's columns are handed over.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum HandOverReason {
+	/// The miner asked to exit.
+	Exit,
+	/// The miner failed `LoseAfter` challenges in a row.
+	Failures,
+}
+
+/// A miner's claim on a restoral order.
+#[derive(
+	Encode, Decode, TypeInfo, MaxEncodedLen, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct RestoralClaim<T: Config> {
+	/// The restoring miner.
+	pub miner: T::AccountId,
+	/// Block at whose start the claim expires.
+	pub deadline: BlockNumberFor<T>,
+	/// Seed of the samples the miner proves on completion.
+	pub seed: [u8; 32],
+	/// Bytes reserved on the miner: the column's size.
+	pub bytes: u64,
+}
+
+/// A lost slot of a file, to be rebuilt by another miner.
+#[derive(
+	Encode, Decode, TypeInfo, MaxEncodedLen, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct RestoralOrder<T: Config> {
+	/// The column to rebuild.
+	pub column: ColumnIndex,
+	/// The replica of the column.
+	pub replica: u8,
+	/// The miner that lost it; still named by the file record until the
+	/// order completes.
+	pub lost_by: T::AccountId,
+	/// Block the slot was declared lost.
+	pub created: BlockNumberFor<T>,
+	/// The miner working on it, if any.
+	pub claim: Option<RestoralClaim<T>>,
+}
