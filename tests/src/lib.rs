@@ -3,6 +3,10 @@
 //!
 //! The binary is `$DEOSS_NODE_BIN` if set, else `deoss-node` in the cargo
 //! target directory of the profile the tests were built with.
+//!
+//! [`market`] drives the storage market (owners, miners, schedulers, deals),
+//! [`miner`] answers audit challenges from a miner's fragments on disk, and
+//! [`events`] collects the events of every finalized block.
 
 use std::{
 	fs::File,
@@ -23,6 +27,10 @@ use subxt::{
 };
 use subxt_signer::sr25519::Keypair;
 use tempfile::TempDir;
+
+pub mod events;
+pub mod market;
+pub mod miner;
 
 /// The subxt client type the tests use: the runtime's types all come from
 /// metadata.

@@ -4,17 +4,21 @@
 
 use std::time::Duration;
 
-use anyhow::{anyhow, ensure, Context, Result};
-use deoss_e2e::{event_names, submit, wait_until, Client, Node, NodeConfig, UNIT};
-use deoss_pipeline::{EncodedSegment, Encoder};
-use deoss_primitives::{receipt_message, Fid, Layout};
-use subxt::{
-	dynamic::{self, Value},
-	ext::scale_decode::{self, DecodeAsFields, DecodeAsType},
-	extrinsics::ExtrinsicEvents,
-	SubstrateConfig,
+use anyhow::{ensure, Context, Result};
+use deoss_e2e::{
+	event_names,
+	market::{
+		declare, encode, file, object_bytes, prepare_owner, receipts, register_miner,
+		register_scheduler, Declaration, Miner,
+	},
+	submit, wait_until, Client, Node, NodeConfig,
 };
-use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
+use deoss_primitives::{Fid, Layout};
+use subxt::{
+	dynamic,
+	ext::scale_decode::{self, DecodeAsType},
+};
+use subxt_signer::{sr25519::dev, sr25519::Keypair};
 
 const BUCKET: &[u8] = b"archive";
 const NAME: &[u8] = b"reports/2026.bin";
@@ -31,33 +35,9 @@ const LAYOUT: Layout = Layout {
 
 #[derive(Debug, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
-struct DealAssigned {
-	deal: u64,
-	scheduler: [u8; 32],
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
 struct Deal {
 	scheduler: [u8; 32],
 	previous_schedulers: Vec<[u8; 32]>,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct Ownership {
-	owner: [u8; 32],
-	bucket: Vec<u8>,
-	name: Vec<u8>,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct FileRecord {
-	owners: Vec<Ownership>,
-	size: u64,
-	column_bytes: u64,
-	miners: Vec<[u8; 32]>,
 }
 
 #[derive(Debug, DecodeAsType)]
@@ -67,161 +47,9 @@ struct Lease {
 	used_bytes: u64,
 }
 
-/// A storage miner: its account and the key it signs receipts with.
-struct Miner {
-	account: Keypair,
-	auth_key: Keypair,
-}
-
-impl Miner {
-	fn id(&self) -> [u8; 32] {
-		self.account.public_key().0
-	}
-}
-
-/// Deterministic pseudo-random bytes (xorshift), so the payload has no
-/// structure the erasure code could make trivial.
-fn object_bytes(len: usize) -> Vec<u8> {
-	let mut state = 0x9e37_79b9_7f4a_7c15u64;
-	(0..len)
-		.map(|_| {
-			state ^= state << 13;
-			state ^= state >> 7;
-			state ^= state << 17;
-			state as u8
-		})
-		.collect()
-}
-
-/// The FID the pipeline computes for `payload`; the fragments themselves
-/// are not needed, since the chain only sees the miners' receipts.
-fn encode(payload: &[u8]) -> Result<Fid> {
-	let mut discard = |_: &EncodedSegment| Ok(());
-	Ok(Encoder::new(LAYOUT)?.encode(payload, &mut discard)?.fid)
-}
-
-fn region(code: &str) -> Value {
-	Value::from_bytes(code.as_bytes())
-}
-
-fn layout_value() -> Value {
-	Value::named_composite([
-		("segment_size", Value::u128(LAYOUT.segment_size.into())),
-		("data_shards", Value::u128(LAYOUT.data_shards.into())),
-		("parity_shards", Value::u128(LAYOUT.parity_shards.into())),
-		("chunk_size", Value::u128(LAYOUT.chunk_size.into())),
-		("replicas", Value::u128(LAYOUT.replicas.into())),
-	])
-}
-
-fn empty_meta() -> Value {
-	Value::named_composite([
-		("content_type", Value::from_bytes(b"application/octet-stream")),
-		("description", Value::from_bytes(b"")),
-		("keywords", Value::unnamed_composite([])),
-	])
-}
-
-/// Space and a bucket for `owner`.
-async fn prepare_owner(client: &Client, owner: &Keypair) -> Result<()> {
-	submit(client, &dynamic::transaction("StorageSpace", "buy_space", (1u32, 30u32)), owner)
-		.await?;
-	submit(
-		client,
-		&dynamic::transaction("StorageSpace", "create_bucket", (BUCKET.to_vec(),)),
-		owner,
-	)
-	.await?;
-	Ok(())
-}
-
-/// Registers `miner` in DE; the key proof is the domain tag followed by
-/// the account, signed with the auth key.
-async fn register_miner(client: &Client, miner: &Miner) -> Result<()> {
-	let mut message = b"deoss/miner-key/v1".to_vec();
-	message.extend_from_slice(&miner.id());
-	let call = dynamic::transaction(
-		"StorageProviders",
-		"register_miner",
-		(
-			5_000 * UNIT,
-			1u64 << 30,
-			region("DE"),
-			b"http://127.0.0.1:15001".to_vec(),
-			miner.auth_key.public_key().0,
-			miner.auth_key.sign(&message).0,
-		),
-	);
-	submit(client, &call, &miner.account).await?;
-	Ok(())
-}
-
-async fn register_scheduler(client: &Client, scheduler: &Keypair) -> Result<()> {
-	let call = dynamic::transaction(
-		"StorageProviders",
-		"register_scheduler",
-		(region("DE"), b"http://127.0.0.1:15100".to_vec()),
-	);
-	submit(client, &call, scheduler).await?;
-	Ok(())
-}
-
-/// Declares `NAME` in `BUCKET` for `owner`, regions DE, nothing pinned.
-async fn declare(client: &Client, owner: &Keypair, size: u64, fid: &Fid) -> Result<DealAssigned> {
-	let call = dynamic::transaction(
-		"FileBank",
-		"declare",
-		(
-			owner.public_key().0,
-			BUCKET.to_vec(),
-			NAME.to_vec(),
-			size,
-			Value::from_bytes(fid.0),
-			layout_value(),
-			vec![region("DE")],
-			Vec::<[u8; 32]>::new(),
-			empty_meta(),
-		),
-	);
-	let events = submit(client, &call, owner).await?;
-	find_event(&events, "DealAssigned")
-}
-
-fn find_event<E: DecodeAsFields>(
-	events: &ExtrinsicEvents<SubstrateConfig>,
-	name: &str,
-) -> Result<E> {
-	for event in events.iter() {
-		let event = event?;
-		if event.pallet_name() == "FileBank" && event.event_name() == name {
-			return Ok(event.decode_fields_unchecked_as::<E>()?);
-		}
-	}
-	Err(anyhow!("no FileBank.{name} in {:?}", event_names(events)?))
-}
-
-/// One receipt per column, from `miners[column]`, signed by `signers[column]`.
-fn receipts(deal: u64, fid: &Fid, miners: &[Miner], signers: &[&Keypair]) -> Vec<Value> {
-	miners
-		.iter()
-		.zip(signers)
-		.enumerate()
-		.map(|(column, (miner, signer))| {
-			let message = receipt_message(deal, fid, column as u16, &miner.id());
-			Value::named_composite([
-				("miner", Value::from_bytes(miner.id())),
-				("column", Value::u128(column as u128)),
-				("replica", Value::u128(0)),
-				("signature", Value::from_bytes(signer.sign(&message).0)),
-			])
-		})
-		.collect()
-}
-
-async fn file(client: &Client, fid: &Fid) -> Result<Option<FileRecord>> {
-	let address = dynamic::storage::<([u8; 32],), FileRecord>("FileBank", "Files");
-	let at = client.at_current_block().await?;
-	Ok(at.storage().try_fetch(address, (fid.0,)).await?.map(|v| v.decode()).transpose()?)
+/// `NAME` in `BUCKET`, `size` bytes with FID `fid`.
+fn object(size: u64, fid: Fid) -> Declaration<'static> {
+	Declaration { bucket: BUCKET, name: NAME, size, fid, layout: LAYOUT }
 }
 
 async fn owned_object(client: &Client, owner: [u8; 32]) -> Result<Option<[u8; 32]>> {
@@ -244,12 +72,6 @@ async fn lease(client: &Client, owner: [u8; 32]) -> Result<Lease> {
 	Ok(at.storage().fetch(address, (owner,)).await?.decode()?)
 }
 
-fn miner(name: &str) -> Result<Miner> {
-	let account: SecretUri = format!("//{name}").parse()?;
-	let auth_key: SecretUri = format!("//{name}//miner-auth").parse()?;
-	Ok(Miner { account: Keypair::from_uri(&account)?, auth_key: Keypair::from_uri(&auth_key)? })
-}
-
 #[tokio::test]
 async fn declare_report_store_and_delete() -> Result<()> {
 	let node = Node::start(NodeConfig::dev(&["--sealing", "instant"])).await?;
@@ -258,18 +80,18 @@ async fn declare_report_store_and_delete() -> Result<()> {
 	let alice_id = alice.public_key().0;
 
 	let payload = object_bytes(200 * 1024);
-	let fid = encode(&payload)?;
+	let fid = encode(&payload, LAYOUT)?.fid;
 	let size = payload.len() as u64;
 
-	prepare_owner(&client, &alice).await.with_context(|| node.log_tail(20))?;
-	let miners = ["Bob", "Charlie", "Dave", "Eve"].map(miner);
+	prepare_owner(&client, &alice, BUCKET).await.with_context(|| node.log_tail(20))?;
+	let miners = ["Bob", "Charlie", "Dave", "Eve"].map(Miner::dev);
 	let miners: Vec<Miner> = miners.into_iter().collect::<Result<_>>()?;
 	for miner in &miners {
 		register_miner(&client, miner).await?;
 	}
 	register_scheduler(&client, &ferdie).await?;
 
-	let assigned = declare(&client, &alice, size, &fid).await?;
+	let assigned = declare(&client, &alice, &object(size, fid)).await?;
 	ensure!(assigned.scheduler == ferdie.public_key().0, "the only scheduler: {assigned:?}");
 	ensure!(lease(&client, alice_id).await?.reserved_bytes == size, "size reserved");
 
@@ -331,12 +153,12 @@ async fn unreported_deal_times_out_and_fails() -> Result<()> {
 	let alice_id = alice.public_key().0;
 	let schedulers = [dev::bob().public_key().0, dev::charlie().public_key().0];
 
-	prepare_owner(&client, &alice).await.with_context(|| node.log_tail(20))?;
+	prepare_owner(&client, &alice, BUCKET).await.with_context(|| node.log_tail(20))?;
 	register_scheduler(&client, &dev::bob()).await?;
 	register_scheduler(&client, &dev::charlie()).await?;
 
 	let size = 4096;
-	let assigned = declare(&client, &alice, size, &Fid([7; 32])).await?;
+	let assigned = declare(&client, &alice, &object(size, Fid([7; 32]))).await?;
 	ensure!(schedulers.contains(&assigned.scheduler), "{assigned:?}");
 	ensure!(lease(&client, alice_id).await?.reserved_bytes == size, "size reserved");
 

@@ -13,6 +13,8 @@
 //!   rebuilds a lost column for a restoral order.
 //! * [`prover`] answers storage challenges with proofs that
 //!   [`deoss_primitives::verify_samples`] accepts on chain.
+//! * [`store`] keeps a miner's fragments and manifests on disk, as a source, a sink
+//!   and the prover's store.
 //! * [`crypto`] seals payloads per segment and wraps data keys to owners; [`sharing`]
 //!   hands a data key to another party by proxy re-encryption.
 //!
@@ -31,6 +33,7 @@ pub mod replication;
 mod segment;
 #[cfg(feature = "proxy-reencryption")]
 pub mod sharing;
+pub mod store;
 
 pub use deoss_primitives as primitives;
 
@@ -42,6 +45,7 @@ pub use manifest::Manifest;
 pub use object::{decode_object, encode_object, object_reader, payload_reader, ObjectOptions};
 pub use prover::{FragmentStore, Prover};
 pub use replication::ReplicatingSink;
+pub use store::{DiskStore, StoreSink, StoredFragments};
 
 /// The hasher the off-chain code uses: BLAKE2b-256 from the `blake2` crate.
 pub type Hasher = deoss_primitives::Blake2bHasher;

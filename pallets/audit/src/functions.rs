@@ -170,8 +170,13 @@ impl<T: Config> Pallet<T> {
 	/// Removes an open challenge and its deadline entry.
 	pub(crate) fn close_challenge(miner: &T::AccountId, challenge: &Challenge<T>) {
 		Challenges::<T>::remove(miner);
-		ChallengeDeadlines::<T>::mutate(challenge.deadline, |due| {
-			due.retain(|other| other != miner)
+		ChallengeDeadlines::<T>::mutate_exists(challenge.deadline, |due| {
+			if let Some(list) = due {
+				list.retain(|other| other != miner);
+				if list.is_empty() {
+					*due = None;
+				}
+			}
 		});
 	}
 

@@ -439,8 +439,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks the pallet's invariants: deals indexed and scheduled, files
-	/// owned and complete, the miner index matching the files.
-	#[cfg(any(feature = "try-runtime", test))]
+	/// owned and complete, the miner index matching the files. Compiled in
+	/// every build so that the pallets built on this one check it in tests.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (deal_id, deal) in Deals::<T>::iter() {
 			ensure!(PendingFids::<T>::get(deal.fid) == Some(deal_id), "deal not in PendingFids");
