@@ -16,7 +16,7 @@ fi
 # The pallets' benchmarks, run once each against their mock runtimes: they
 # must keep working, since every call's weight is measured with them.
 SKIP_WASM_BUILD=1 cargo nextest run --locked --no-fail-fast --features runtime-benchmarks \
-	-p pallet-storage-space -p pallet-storage-providers -p pallet-oss -p pallet-file-bank -E 'test(/bench/)'
+	-p pallet-storage-space -p pallet-storage-providers -p pallet-oss -p pallet-file-bank -p pallet-audit -E 'test(/bench/)'
 
 # One build of everything, the node with its wasm runtime included; the
 # e2e tests find the node binary next to themselves in the target dir.

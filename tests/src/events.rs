@@ -75,9 +75,9 @@ impl EventLog {
 		F: FnMut(&E) -> bool,
 	{
 		wait_until(timeout, &format!("{pallet}.{name}"), || {
-			let found = self.find::<E>(pallet, name).map(|events| {
-				events.into_iter().find(|(_, event)| accept(event))
-			});
+			let found = self
+				.find::<E>(pallet, name)
+				.map(|events| events.into_iter().find(|(_, event)| accept(event)));
 			async move { found }
 		})
 		.await

@@ -187,3 +187,61 @@ fn record(report: &Mutex<AgentReport>, update: impl FnOnce(&mut AgentReport)) {
 		update(&mut report);
 	}
 }
+
+/// The `Audit` pallet's constant `name` (all of them are `u32`: periods in blocks,
+/// sample counts).
+pub async fn audit_constant(client: &Client, name: &str) -> Result<u32> {
+	let at = client.at_current_block().await?;
+	Ok(at.constants().entry(dynamic::constant::<u32>("Audit", name))?)
+}
+
+/// A miner's claim on a restoral order.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct RestoralClaim {
+	/// The restoring miner.
+	pub miner: [u8; 32],
+	/// Block at whose start the claim expires.
+	pub deadline: u32,
+	/// Seed of the samples the miner proves on completion.
+	pub seed: [u8; 32],
+	/// Bytes reserved on the miner.
+	pub bytes: u64,
+}
+
+/// `Audit.RestoralOrders` entry: a lost slot waiting to be rebuilt.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct RestoralOrder {
+	/// The column to rebuild.
+	pub column: u16,
+	/// The replica of the column.
+	pub replica: u8,
+	/// The miner that lost it.
+	pub lost_by: [u8; 32],
+	/// Block the slot was declared lost.
+	pub created: u32,
+	/// The miner working on it, if any.
+	pub claim: Option<RestoralClaim>,
+}
+
+/// `Audit.RestoralOrders(fid, slot)` at the last finalized block.
+pub async fn restoral_order(
+	client: &Client,
+	fid: &Fid,
+	slot: u32,
+) -> Result<Option<RestoralOrder>> {
+	let address = dynamic::storage::<([u8; 32], u32), RestoralOrder>("Audit", "RestoralOrders");
+	let at = client.at_current_block().await?;
+	Ok(at.storage().try_fetch(address, (fid.0, slot)).await?.map(|v| v.decode()).transpose()?)
+}
+
+/// `Audit.complete_restoral(fid, slot, proofs)`.
+pub fn complete_restoral_call(
+	fid: &Fid,
+	slot: u32,
+	proofs: &[ChunkProof],
+) -> DynamicPayload<([u8; 32], u32, Vec<ProofArg>)> {
+	let proofs = proofs.iter().map(ProofArg::from).collect();
+	dynamic::transaction("Audit", "complete_restoral", (fid.0, slot, proofs))
+}

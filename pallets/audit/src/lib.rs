@@ -383,12 +383,14 @@ pub mod pallet {
 			let expired = Self::expire_claims(now);
 			let handed = Self::hand_over(T::MaxHandOversPerBlock::get());
 			let (issued, visited) = Self::issue_challenges(now);
-			T::AuditWeightInfo::expire_challenge()
-				.saturating_mul(failed.into())
+			T::AuditWeightInfo::start_round()
+				.saturating_add(
+					T::AuditWeightInfo::expire_challenge().saturating_mul(failed.into()),
+				)
 				.saturating_add(T::AuditWeightInfo::expire_claim().saturating_mul(expired.into()))
 				.saturating_add(T::AuditWeightInfo::hand_over_slot().saturating_mul(handed.into()))
 				.saturating_add(T::AuditWeightInfo::issue_challenge().saturating_mul(issued.into()))
-				.saturating_add(T::DbWeight::get().reads(u64::from(visited).saturating_add(6)))
+				.saturating_add(T::DbWeight::get().reads(visited.into()))
 		}
 
 		fn integrity_test() {

@@ -16,6 +16,7 @@ pub trait WeightInfo {
 	fn expire_challenge() -> Weight;
 	fn expire_claim() -> Weight;
 	fn hand_over_slot() -> Weight;
+	fn start_round() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -42,6 +43,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn hand_over_slot() -> Weight {
 		Weight::from_parts(1_000_000_000, 0)
 	}
+	fn start_round() -> Weight {
+		Weight::from_parts(1_000_000_000, 0)
+	}
 }
 
 /// The same weights with ParityDb database weights, for tests.
@@ -65,6 +69,9 @@ impl WeightInfo for () {
 		Weight::from_parts(1_000_000_000, 0)
 	}
 	fn hand_over_slot() -> Weight {
+		Weight::from_parts(1_000_000_000, 0)
+	}
+	fn start_round() -> Weight {
 		Weight::from_parts(1_000_000_000, 0)
 	}
 }
