@@ -108,6 +108,19 @@ let refused = null;
 await submit(api.tx.storageSpace.createBucket('Not_A_Bucket'), alice).catch((e) => { refused = e.message; });
 check(refused !== null && refused.startsWith('dispatch error: storageSpace.'), `bad bucket name refused (${refused})`);
 
+// The audit: its parameters, and calls refused with its own errors.
+const samples = api.consts.audit.samplesPerChallenge.toNumber();
+check(samples === 90, `constant audit.samplesPerChallenge = ${samples}`);
+const round = await api.query.audit.currentRound();
+check(round.isNone || round.unwrap().number.toNumber() >= 1, 'audit.currentRound readable');
+let unchallenged = null;
+const proof = { chunk: '0x' + '00'.repeat(64), path: ['0x' + '11'.repeat(32)] };
+await submit(api.tx.audit.submitProof([proof]), alice).catch((e) => { unchallenged = e.message; });
+check(unchallenged === 'dispatch error: audit.NoChallenge', `proof without a challenge refused (${unchallenged})`);
+let noOrder = null;
+await submit(api.tx.audit.claimRestoral('0x' + '22'.repeat(32), 0), alice).catch((e) => { noOrder = e.message; });
+check(noOrder === 'dispatch error: audit.OrderNotFound', `claim of a missing order refused (${noOrder})`);
+
 check(warnings.length === 0, `no polkadot.js warnings (${warnings.join(' | ')})`);
 await api.disconnect();
 console.log('polkadot.js smoke test passed');

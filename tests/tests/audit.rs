@@ -24,7 +24,7 @@ use deoss_e2e::{
 use deoss_pipeline::{
 	decode_payload, repair_column, DiskStore, EncodedSegment, Encoder, FragmentSink, Prover,
 };
-use deoss_primitives::{derive_sample, Blake2bHasher, ColumnIndex, Fid, Layout, SegmentIndex};
+use deoss_primitives::{derive_sample, Blake2bHasher, ColumnIndex, Layout, SegmentIndex};
 use subxt::{
 	dynamic,
 	ext::{

@@ -3,7 +3,7 @@
 //!
 //! `cargo bench -p deoss-pipeline --bench pipeline` (set `DEOSS_BENCH_MIB` for the
 //! object size, default 64; `DEOSS_BENCH_RUNS` for best-of-N, default 3;
-//! `DEOSS_BENCH_TABLES` to pick tables, default `encode,decode,chunk,segment,proof`).
+//! `DEOSS_BENCH_TABLES` to pick tables, default `encode,decode,chunk,segment,proof,detection`).
 
 use std::{
 	hint::black_box,
@@ -178,7 +178,7 @@ fn main() {
 	println!("object: {} MiB, best of {runs} runs\n", size / MIB);
 
 	let tables = std::env::var("DEOSS_BENCH_TABLES")
-		.unwrap_or_else(|_| "encode,decode,chunk,segment,proof".into());
+		.unwrap_or_else(|_| "encode,decode,chunk,segment,proof,detection".into());
 	let wanted = |table: &str| tables.split(',').any(|name| name == table);
 	if wanted("encode") {
 		encode_table(&data, runs);
@@ -194,6 +194,9 @@ fn main() {
 	}
 	if wanted("proof") {
 		proof_table(&data);
+	}
+	if wanted("detection") {
+		detection_table();
 	}
 }
 
@@ -466,5 +469,57 @@ fn proof_table(data: &[u8]) {
 		encoded.fragments.len(),
 		per_sample(prove_time)
 	);
+	println!();
+}
+
+/// How often a challenge of the chain's sample count catches a miner that lost a share
+/// of its data, simulated with the chain's own sample derivation, against the formula
+/// `1 − (1 − f)^n`. Two kinds of loss: chunks scattered over a 2 GiB column, and whole
+/// files out of 1,000 (each sample draws its file, as the audit does).
+fn detection_table() {
+	const TRIALS: u32 = 20_000;
+	let samples = samples_for_detection(990_000, 50_000).expect("reachable");
+	let geometry = FileGeometry::new(Layout::default(), 2 << 30).expect("geometry");
+	let unit = |parts: &[&[u8]]| {
+		let mut preimage = Vec::new();
+		parts.iter().for_each(|part| preimage.extend_from_slice(part));
+		let hash = Hasher::hash(&preimage);
+		f64::from(u32::from_le_bytes([hash[0], hash[1], hash[2], hash[3]])) / 4_294_967_296.0
+	};
+	println!("| missing | kind | detected per period ({TRIALS} challenges of {samples} samples) | 1 − (1 − f)^{samples} | ratio | caught within 3 periods |");
+	println!("|---|---|---|---|---|---|");
+	for missing_ppm in [10_000u32, 50_000, 100_000] {
+		let share = f64::from(missing_ppm) / f64::from(PPM);
+		let formula = 1.0 - (1.0 - share).powi(samples as i32);
+		let chunk_lost = |segment: u32, chunk: u32| {
+			unit(&[b"lost", &segment.to_le_bytes(), &chunk.to_le_bytes()]) < share
+		};
+		// Draws are uniform over the files, so which ones are lost does not matter.
+		let file_lost = |file: u32| file < missing_ppm / 1_000;
+		let mut caught = [0u32; 2];
+		for trial in 0..TRIALS {
+			let mut seed = [0u8; 32];
+			seed[..4].copy_from_slice(&trial.to_le_bytes());
+			let drawn = derive_samples::<Hasher>(&seed, &geometry, 3, samples).expect("samples");
+			if drawn.iter().any(|sample| chunk_lost(sample.segment, sample.chunk)) {
+				caught[0] += 1;
+			}
+			let files = (0..samples).map(|n| unit(&[b"draw", &seed, &n.to_le_bytes()]));
+			if files.map(|draw| (draw * 1000.0) as u32).any(file_lost) {
+				caught[1] += 1;
+			}
+		}
+		for (kind, count) in ["scattered chunks", "whole files"].iter().zip(caught) {
+			let rate = f64::from(count) / f64::from(TRIALS);
+			println!(
+				"| {:.0} % | {kind} | {:.2} % | {:.2} % | {:.3} | {:.4} % |",
+				share * 100.0,
+				rate * 100.0,
+				formula * 100.0,
+				rate / formula,
+				(1.0 - (1.0 - rate).powi(3)) * 100.0
+			);
+		}
+	}
 	println!();
 }
