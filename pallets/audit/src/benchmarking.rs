@@ -225,12 +225,12 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A miner holding more files than samples: every draw reads a
-	/// different entry of its list.
+	/// A miner holding 20 times more files than samples: nearly every draw
+	/// reads a different entry of its list.
 	#[benchmark]
 	fn issue_challenge() -> Result<(), BenchmarkError> {
 		let miner: T::AccountId = account("miner", 0, 0);
-		for index in 0..T::SamplesPerChallenge::get().saturating_mul(2) {
+		for index in 0..T::SamplesPerChallenge::get().saturating_mul(20) {
 			pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid_from(index), 0, 0);
 		}
 		let round = Round { number: 1, seed: [3; 32], cursor: None, finished: false };

@@ -489,6 +489,8 @@ pub mod pallet {
 
 		/// Starts the caller's exit: from now on it takes no new data, and it may withdraw
 		/// its stake `UnbondingPeriod` blocks later once its columns have been moved away.
+		/// `OnExit` (the audit) turns its columns into restoral orders for other miners;
+		/// cancelling the exit later does not take them back.
 		///
 		/// The origin must be Signed and an active or frozen miner.
 		///
