@@ -37,7 +37,7 @@ type Helper<T> = <T as pallet_file_bank::Config>::BenchmarkHelper;
 
 fn assert_last_event<T: Config>(event: Event<T>) {
 	frame_system::Pallet::<T>::assert_last_event(
-		<T as frame_system::Config>::RuntimeEvent::from(event).into(),
+		<T as frame_system::Config>::RuntimeEvent::from(event),
 	);
 }
 

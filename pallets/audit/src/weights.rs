@@ -1,5 +1,5 @@
-//! Weights of `pallet_audit`, measured by `deoss-node benchmark-pallet --pallet pallet_audit --steps 10 --repeat 10`
-//! in the wasm runtime on the `dev` genesis state (1 s of benchmarking). Regenerate them with
+//! Weights of `pallet_audit`, measured by `deoss-node benchmark-pallet --pallet pallet_audit --steps 10 --repeat 20`
+//! in the wasm runtime on the `dev` genesis state (3 s of benchmarking). Regenerate them with
 //! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
 //!
 //! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
@@ -27,51 +27,51 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage items touched: 5.
 	fn submit_proof(s: u32) -> Weight {
-		Weight::from_parts(80369000, 0)
-			.saturating_add(Weight::from_parts(54117612, 0).saturating_mul(s.into()))
+		Weight::from_parts(71289661, 0)
+			.saturating_add(Weight::from_parts(49639096, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2 as u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 4.
 	fn issue_challenge() -> Weight {
-		Weight::from_parts(830554000, 0)
-			.saturating_add(T::DbWeight::get().reads(68))
+		Weight::from_parts(913456000, 0)
+			.saturating_add(T::DbWeight::get().reads(91))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 8.
 	fn expire_challenge() -> Weight {
-		Weight::from_parts(88552000, 0)
+		Weight::from_parts(80630000, 0)
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage items touched: 7.
 	fn hand_over_slot() -> Weight {
-		Weight::from_parts(438602000, 0)
+		Weight::from_parts(402558000, 0)
 			.saturating_add(T::DbWeight::get().reads(103))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage items touched: 3.
 	fn expire_claim() -> Weight {
-		Weight::from_parts(27020000, 0)
+		Weight::from_parts(30084000, 0)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 7.
 	fn claim_restoral() -> Weight {
-		Weight::from_parts(397741000, 0)
+		Weight::from_parts(431321000, 0)
 			.saturating_add(T::DbWeight::get().reads(102))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 8.
 	fn complete_restoral() -> Weight {
-		Weight::from_parts(648444000, 0)
+		Weight::from_parts(606180000, 0)
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage items touched: 6.
 	fn start_round() -> Weight {
-		Weight::from_parts(18567000, 0)
+		Weight::from_parts(17917000, 0)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -81,51 +81,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	/// Storage items touched: 5.
 	fn submit_proof(s: u32) -> Weight {
-		Weight::from_parts(80369000, 0)
-			.saturating_add(Weight::from_parts(54117612, 0).saturating_mul(s.into()))
+		Weight::from_parts(71289661, 0)
+			.saturating_add(Weight::from_parts(49639096, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2 as u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 4.
 	fn issue_challenge() -> Weight {
-		Weight::from_parts(830554000, 0)
-			.saturating_add(ParityDbWeight::get().reads(68))
+		Weight::from_parts(913456000, 0)
+			.saturating_add(ParityDbWeight::get().reads(91))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 8.
 	fn expire_challenge() -> Weight {
-		Weight::from_parts(88552000, 0)
+		Weight::from_parts(80630000, 0)
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	/// Storage items touched: 7.
 	fn hand_over_slot() -> Weight {
-		Weight::from_parts(438602000, 0)
+		Weight::from_parts(402558000, 0)
 			.saturating_add(ParityDbWeight::get().reads(103))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	/// Storage items touched: 3.
 	fn expire_claim() -> Weight {
-		Weight::from_parts(27020000, 0)
+		Weight::from_parts(30084000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 7.
 	fn claim_restoral() -> Weight {
-		Weight::from_parts(397741000, 0)
+		Weight::from_parts(431321000, 0)
 			.saturating_add(ParityDbWeight::get().reads(102))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 8.
 	fn complete_restoral() -> Weight {
-		Weight::from_parts(648444000, 0)
+		Weight::from_parts(606180000, 0)
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	/// Storage items touched: 6.
 	fn start_round() -> Weight {
-		Weight::from_parts(18567000, 0)
+		Weight::from_parts(17917000, 0)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
