@@ -3,15 +3,16 @@
 //!
 //! Proofs are real: a challenge proof of `s` samples spans `s` distinct
 //! files (one file read each) whose FIDs are built by folding each
-//! sample's path, with the longest chunks (16 KiB) and a 40-sibling path
-//! (2^24 segments of 256 MiB, 4 + 8 columns, 4,096 chunks per fragment).
+//! sample's path, with the longest chunks a file may have (`MaxChunkSize`,
+//! 4 KiB in the runtime) and the deepest paths: 2^24 segments of 256 MiB,
+//! 4 + 8 columns, 16,384 chunks per fragment (42 siblings).
 
 use super::*;
 use crate::Pallet as Audit;
 use alloc::{vec, vec::Vec};
 use deoss_primitives::{
 	derive_sample,
-	layout::{MAX_CHUNK_SIZE, MAX_SEGMENTS, MAX_SEGMENT_SIZE},
+	layout::{MAX_SEGMENTS, MAX_SEGMENT_SIZE},
 	merkle::{fold_path, MerkleTree},
 	proof_path_len, ChallengeSample, FileGeometry, Hash, Hasher, Layout,
 };
@@ -36,9 +37,9 @@ const CAPACITY: u64 = 1 << 40;
 type Helper<T> = <T as pallet_file_bank::Config>::BenchmarkHelper;
 
 fn assert_last_event<T: Config>(event: Event<T>) {
-	frame_system::Pallet::<T>::assert_last_event(
-		<T as frame_system::Config>::RuntimeEvent::from(event),
-	);
+	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(
+		event,
+	));
 }
 
 /// A registered, active miner in the home region.
@@ -49,13 +50,13 @@ fn new_miner<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
-/// The layout with the longest chunks and deepest paths.
-fn deep_layout() -> Layout {
+/// The layout with the longest chunks a file may have and the deepest paths.
+fn deep_layout<T: Config>() -> Layout {
 	Layout {
 		segment_size: MAX_SEGMENT_SIZE,
 		data_shards: 4,
 		parity_shards: 8,
-		chunk_size: MAX_CHUNK_SIZE,
+		chunk_size: <T as pallet_file_bank::Config>::MaxChunkSize::get(),
 		replicas: 1,
 	}
 }
@@ -165,7 +166,7 @@ impl UniformFile {
 /// other slot already waiting for restoral but slot `open`: the longest
 /// scans of a file's orders.
 fn file_with_orders<T: Config>(fid: Fid, holder: &T::AccountId, open: u32) -> FileGeometry {
-	let layout = Layout { replicas: 8, ..deep_layout() };
+	let layout = Layout { replicas: 8, ..deep_layout::<T>() };
 	let geometry = geometry(layout, 1);
 	insert_file::<T>(fid, &geometry, holder, 0);
 	for slot in 1..layout.slot_count() {
@@ -180,6 +181,9 @@ fn file_with_orders<T: Config>(fid: Fid, holder: &T::AccountId, open: u32) -> Fi
 				column,
 				replica,
 				lost_by: holder.clone(),
+				reason: HandOverReason::Failures,
+				released: false,
+				bytes: 0,
 				created: 0u32.into(),
 				claim: None,
 			},
@@ -200,7 +204,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_proof(s: Linear<1, { T::SamplesPerChallenge::get() }>) -> Result<(), BenchmarkError> {
 		let miner = new_miner::<T>("miner", 0);
-		let geometry = geometry(deep_layout(), MAX_SEGMENTS);
+		let geometry = geometry(deep_layout::<T>(), MAX_SEGMENTS);
 		let seed = [7u8; 32];
 		let column = 5;
 		let mut files = BoundedVec::<Fid, T::SamplesPerChallenge>::new();
@@ -245,10 +249,14 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A failure that slashes the miner and starts handing its columns over.
+	/// A failure that slashes the miner and starts handing its columns
+	/// over, found after checking every sample's file (only the last one is
+	/// still held).
 	#[benchmark]
 	fn expire_challenge() -> Result<(), BenchmarkError> {
 		let miner = new_miner::<T>("miner", 0);
+		let samples = T::SamplesPerChallenge::get();
+		pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid_from(samples - 1), 0, 0);
 		Records::<T>::insert(
 			&miner,
 			AuditRecord {
@@ -257,7 +265,7 @@ mod benchmarks {
 			},
 		);
 		let deadline = now::<T>();
-		let files = BoundedVec::truncate_from(vec![fid_from(0); 1]);
+		let files = BoundedVec::truncate_from((0..samples).map(fid_from).collect::<Vec<_>>());
 		ChallengeDeadlines::<T>::try_mutate(deadline, |due| due.try_push(miner.clone()))
 			.map_err(|_| BenchmarkError::Stop("deadline"))?;
 		Challenges::<T>::insert(&miner, Challenge { round: 1, seed: [0; 32], files, deadline });
@@ -293,7 +301,8 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// An expired claim: the claimant's reservation is returned.
+	/// An expired claim: the claimant's reservation is returned and it is
+	/// slashed.
 	#[benchmark]
 	fn expire_claim() -> Result<(), BenchmarkError> {
 		let holder: T::AccountId = account("holder", 0, 0);
@@ -342,7 +351,7 @@ mod benchmarks {
 	fn complete_restoral() -> Result<(), BenchmarkError> {
 		let holder = new_miner::<T>("holder", 0);
 		let claimant = new_miner::<T>("claimant", 0);
-		let file = UniformFile::new(deep_layout(), 1 << 10);
+		let file = UniformFile::new(deep_layout::<T>(), 1 << 10);
 		let fid = file.fid();
 		insert_file::<T>(fid, &file.geometry, &holder, 0);
 		let column_bytes = Files::<T>::get(fid).map(|f| f.column_bytes).unwrap_or_default();

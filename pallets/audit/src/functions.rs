@@ -180,19 +180,27 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Fails the challenges falling due now; returns how many failed.
+	/// Fails the challenges falling due now; returns how many there were.
+	/// A challenge none of whose files the miner still holds (all deleted
+	/// meanwhile) is void rather than failed.
 	pub(crate) fn expire_challenges(now: BlockNumberFor<T>) -> u32 {
-		let mut failed = 0u32;
+		let mut expired = 0u32;
 		for miner in ChallengeDeadlines::<T>::take(now) {
 			let Some(challenge) = Challenges::<T>::get(&miner) else { continue };
 			if challenge.deadline != now {
 				continue;
 			}
 			Challenges::<T>::remove(&miner);
-			Self::fail(&miner, challenge.round);
-			failed = failed.saturating_add(1);
+			expired = expired.saturating_add(1);
+			let still_held =
+				challenge.files.iter().any(|fid| MinerSlots::<T>::contains_key(&miner, fid));
+			if still_held {
+				Self::fail(&miner, challenge.round);
+			} else {
+				Self::deposit_event(Event::ChallengeVoided { miner, round: challenge.round });
+			}
 		}
-		failed
+		expired
 	}
 
 	/// Counts a failure and punishes repeated ones.
@@ -219,67 +227,84 @@ impl<T: Config> Pallet<T> {
 		}
 		if consecutive_failures >= T::LoseAfter::get() {
 			Self::start_hand_over(miner, HandOverReason::Failures);
-			Records::<T>::mutate(miner, |record| record.consecutive_failures = 0);
 		}
 	}
 
-	/// Queues `miner`'s columns to become restoral orders; closes its open
-	/// challenge, which no longer needs an answer.
+	/// Queues `miner`'s columns to become restoral orders. An open
+	/// challenge stays open: the miner answers it (or fails it) before its
+	/// columns move, so exiting is no escape from a challenge it cannot
+	/// answer.
 	pub(crate) fn start_hand_over(miner: &T::AccountId, reason: HandOverReason) {
 		if HandOvers::<T>::contains_key(miner) {
 			return;
-		}
-		if let Some(challenge) = Challenges::<T>::get(miner) {
-			Self::close_challenge(miner, &challenge);
 		}
 		HandOvers::<T>::insert(miner, reason);
 		Self::deposit_event(Event::HandOverStarted { miner: miner.clone(), reason });
 	}
 
 	/// Turns up to `limit` slots of handed-over miners into restoral
-	/// orders; returns how many.
+	/// orders; returns how many steps it took (slots, plus miners found
+	/// done). Waits while the next miner has an open challenge.
 	pub(crate) fn hand_over(limit: u32) -> u32 {
 		let mut done = 0u32;
 		while done < limit {
-			let Some(miner) = HandOvers::<T>::iter_keys().next() else { break };
+			let Some((miner, reason)) = HandOvers::<T>::iter().next() else { break };
+			if Challenges::<T>::contains_key(&miner) {
+				break;
+			}
 			let held: alloc::vec::Vec<_> = MinerSlots::<T>::iter_prefix(&miner)
 				.take(limit.saturating_sub(done) as usize)
 				.collect();
 			if held.is_empty() {
+				done = done.saturating_add(1);
 				HandOvers::<T>::remove(&miner);
+				// A clean start: earlier failures were paid for with the columns.
+				Records::<T>::mutate(&miner, |record| record.consecutive_failures = 0);
 				Self::deposit_event(Event::HandOverFinished { miner });
 				continue;
 			}
+			done = done.saturating_add(held.len() as u32);
 			for (fid, slot) in held {
-				Self::lose_slot(&miner, fid, slot);
-				done = done.saturating_add(1);
+				Self::lose_slot(&miner, fid, slot, reason);
 			}
 		}
 		done
 	}
 
-	/// Checks that the parameters let honest miners answer every challenge.
+	/// Largest encoded proof of one challenge: every sample with the
+	/// longest chunk a file may have and the longest path.
+	pub fn max_proof_bytes() -> u64 {
+		let chunk = u64::from(<T as pallet_file_bank::Config>::MaxChunkSize::get());
+		let path = u64::from(deoss_primitives::layout::MAX_PATH_DEPTH) * 32;
+		// Two compact length prefixes of at most 5 bytes each.
+		let sample = chunk.saturating_add(path).saturating_add(10);
+		u64::from(T::SamplesPerChallenge::get()).saturating_mul(sample).saturating_add(5)
+	}
+
+	/// Checks that the parameters let honest miners answer every challenge
+	/// and that no queue can stall.
 	pub(crate) fn check_parameters() {
 		let window = T::ResponseWindow::get();
-		assert!(!window.is_zero(), "ResponseWindow must be at least one block");
+		assert!(window >= 2u32.into(), "ResponseWindow must leave a block to answer in");
 		assert!(window <= T::ChallengePeriod::get(), "ResponseWindow longer than the period");
 		assert!(T::SamplesPerChallenge::get() > 0, "a challenge needs samples");
 		assert!(T::RestoralSamples::get() > 0, "a restoral needs samples");
 		assert!(T::SlashAfter::get() > 0, "SlashAfter must be at least 1");
 		assert!(T::LoseAfter::get() >= T::SlashAfter::get(), "LoseAfter below SlashAfter");
 		assert!(T::MaxChallengesPerBlock::get() > 0, "no challenge could ever be issued");
-		// Every challenge falling due in one block, answered with the
-		// largest proofs, fits the operational space of the window.
-		let proof_bytes = u64::from(T::SamplesPerChallenge::get())
-			.saturating_mul(ChunkProof::max_encoded_len() as u64)
-			.saturating_mul(u64::from(T::MaxChallengesPerBlock::get()));
+		assert!(T::MaxHandOversPerBlock::get() > 0, "hand-overs would never progress");
+		assert!(T::MaxClaimsPerBlock::get() > 0, "no restoral could ever be claimed");
+		assert!(!T::RestoralTimeout::get().is_zero(), "a claim must have time to complete");
+		// Challenges may be issued in every block of a walk, so their proofs
+		// must fit the operational space of one block each, at their largest.
+		let proof_bytes =
+			Self::max_proof_bytes().saturating_mul(u64::from(T::MaxChallengesPerBlock::get()));
 		let per_block = u64::from(
 			*<T as frame_system::Config>::BlockLength::get().max.get(DispatchClass::Operational),
 		);
-		let blocks: u64 = window.try_into().unwrap_or(u64::MAX);
 		assert!(
-			proof_bytes <= per_block.saturating_mul(blocks),
-			"the largest proofs of one block's challenges do not fit the response window"
+			proof_bytes <= per_block,
+			"the largest proofs of one block's challenges do not fit a block"
 		);
 	}
 
@@ -292,7 +317,6 @@ impl<T: Config> Pallet<T> {
 				"challenge not scheduled"
 			);
 			ensure!(!challenge.files.is_empty(), "challenge without samples");
-			ensure!(!HandOvers::<T>::contains_key(&miner), "challenge of a handed-over miner");
 		}
 		for (block, due) in ChallengeDeadlines::<T>::iter() {
 			for miner in due {
@@ -310,6 +334,10 @@ impl<T: Config> Pallet<T> {
 			);
 			ensure!(file.miners.get(slot as usize) == Some(&order.lost_by), "lost_by not in file");
 			ensure!(MinerSlots::<T>::get(&order.lost_by, fid).is_none(), "lost slot still held");
+			ensure!(
+				order.released == DamagedFiles::<T>::contains_key(fid),
+				"only a damaged file's miners are released early"
+			);
 			if let Some(claim) = order.claim {
 				ensure!(
 					ClaimDeadlines::<T>::get(claim.deadline).contains(&(fid, slot)),

@@ -6,8 +6,8 @@ use deoss_traits::OnMinerExit;
 use frame_support::{traits::Get, weights::Weight};
 use pallet_file_bank::FileHooks;
 
-impl<T: Config> FileHooks for Pallet<T> {
-	/// Ends the file's restoral orders.
+impl<T: Config> FileHooks<T::AccountId> for Pallet<T> {
+	/// Ends the file's restoral orders and releases their miners.
 	fn on_file_removed(fid: &Fid) -> Weight {
 		let dropped = u64::from(Self::drop_orders(fid));
 		T::DbWeight::get().reads_writes(dropped.saturating_add(1), dropped.saturating_mul(2) + 1)
@@ -15,6 +15,10 @@ impl<T: Config> FileHooks for Pallet<T> {
 
 	fn is_slot_lost(fid: &Fid, slot: u32) -> bool {
 		RestoralOrders::<T>::contains_key(fid, slot)
+	}
+
+	fn is_handing_over(miner: &T::AccountId) -> bool {
+		HandOvers::<T>::contains_key(miner)
 	}
 }
 

@@ -32,24 +32,30 @@
 //!
 //! ## Punishment
 //!
-//! A challenge without an accepted proof at its deadline is a failure. From
-//! `SlashAfter` consecutive failures on, each further failure slashes
+//! A challenge without an accepted proof at its deadline is a failure
+//! (unless the miner no longer holds any of its files: then it is void).
+//! From `SlashAfter` consecutive failures on, each further failure slashes
 //! `SlashFraction` of the miner's stake (the providers pallet freezes a
 //! miner whose stake falls below the minimum). At `LoseAfter` consecutive
 //! failures the miner's columns are declared lost: it hands them over like
 //! a miner that exits (`OnMinerExit`). An accepted proof resets the count.
+//! A miner that asks to exit while challenged must still answer: its
+//! columns move only once the challenge is settled, so exiting is no escape.
+//! While a miner's columns are handed over it takes no new ones.
 //!
 //! What protects honest miners from the chain's own limits:
 //! - proofs are `Operational` extrinsics, which have a quarter of every
 //!   block reserved beside normal traffic, and are free when accepted;
-//! - at most `MaxChallengesPerBlock` challenges fall due in one block, and
-//!   `integrity_test` checks that all their largest possible proofs fit in
-//!   the operational space of the `ResponseWindow` blocks before;
+//! - at most `MaxChallengesPerBlock` challenges are issued per block, and
+//!   `integrity_test` checks that their largest possible proofs (every
+//!   sample with a `MaxChunkSize` chunk and the longest path) fit the
+//!   operational space of a single block, so proofs keep up even when every
+//!   block issues challenges; the window leaves at least one block to answer;
 //! - a rejected proof changes nothing, so a miner may retry until the
 //!   deadline; only the deadline counts a failure, and deadlines are in
 //!   blocks: a chain that stalls gives miners as many blocks as ever;
 //! - samples of a file the miner no longer holds (deleted, or handed over)
-//!   need no answer;
+//!   need no answer, and a challenge on deleted files only is void;
 //! - one failure is never slashed (`SlashAfter` ≥ 2 in the runtime).
 //!
 //! ## Restoral
@@ -62,10 +68,21 @@
 //! samples drawn from randomness fixed at the claim: the signed extrinsic
 //! is the miner's receipt, the proofs show it holds the rebuilt column. The
 //! file record then names the new miner, and the previous one is released.
-//! An expired claim returns the order to the pool. When fewer than `k`
-//! columns of the file remain, the file is marked damaged (`FileDamaged`)
-//! and its orders can no longer be claimed: its owners are told, never
-//! silently left with a broken file.
+//! An expired claim returns the order to the pool and costs the claimant
+//! `AbandonFraction` of its stake, so orders cannot be held back for free.
+//!
+//! A column still exists while one of its replicas is held, or was handed
+//! over by an exiting miner (which keeps the data until it is released).
+//! When fewer than `k` columns exist, the file is marked damaged
+//! (`FileDamaged`): its orders can no longer be claimed and the miners of
+//! its lost slots are released, so that no miner is held by a file nobody
+//! can rebuild. Its owners are told, never silently left with a broken
+//! file, and may delete it.
+//!
+//! Known limit: the restoral samples are known from the claim on, so a
+//! claimant could rebuild just the sampled segments; the column's later
+//! challenges, which sample every segment, catch a restorer that did not
+//! rebuild it all.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -134,7 +151,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type SamplesPerChallenge: Get<u32>;
 
-		/// Most challenges issued, and so falling due, in one block.
+		/// Most challenges issued, and so falling due, in one block; also the
+		/// most miners the walk visits per block.
 		#[pallet::constant]
 		type MaxChallengesPerBlock: Get<u32>;
 
@@ -157,6 +175,10 @@ pub mod pallet {
 		/// Blocks a miner has to complete a restoral it claimed.
 		#[pallet::constant]
 		type RestoralTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Share of its stake a miner loses when a claim of its expires.
+		#[pallet::constant]
+		type AbandonFraction: Get<Perbill>;
 
 		/// Most restoral claims expiring in one block.
 		#[pallet::constant]
@@ -246,6 +268,14 @@ pub mod pallet {
 			/// The round of the challenge.
 			round: u32,
 		},
+		/// A challenge reached its deadline unanswered, but the miner no
+		/// longer holds any of its files (all deleted): no failure.
+		ChallengeVoided {
+			/// The miner.
+			miner: T::AccountId,
+			/// The round of the challenge.
+			round: u32,
+		},
 		/// A challenge reached its deadline without an accepted proof.
 		ChallengeFailed {
 			/// The miner.
@@ -315,6 +345,8 @@ pub mod pallet {
 			slot: u32,
 			/// The miner that did not complete it.
 			miner: T::AccountId,
+			/// Stake it lost for that (`AbandonFraction`).
+			slashed: T::StakeBalance,
 		},
 		/// A slot was restored: the file record names its new miner.
 		RestoralCompleted {

@@ -90,6 +90,7 @@ pub const STAKE: Balance = 10_000;
 parameter_types! {
 	pub const SpacePalletId: PalletId = PalletId(*b"deo/spac");
 	pub const SlashFraction: Perbill = Perbill::from_percent(10);
+	pub const AbandonFraction: Perbill = Perbill::from_percent(1);
 }
 
 /// Deterministic randomness that differs per subject and block.
@@ -164,6 +165,7 @@ impl pallet_file_bank::Config for Test {
 	type MaxMetaLen = ConstU32<16>;
 	type MaxDescriptionLen = ConstU32<16>;
 	type MaxKeywords = ConstU32<2>;
+	type MaxChunkSize = frame_support::traits::ConstU32<4096>;
 	type Hooks = Audit;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -182,6 +184,7 @@ impl pallet_audit::Config for Test {
 	type LoseAfter = ConstU32<3>;
 	type MaxHandOversPerBlock = ConstU32<3>;
 	type RestoralTimeout = ConstU64<RESTORAL_TIMEOUT>;
+	type AbandonFraction = AbandonFraction;
 	type MaxClaimsPerBlock = ConstU32<2>;
 	type RestoralSamples = ConstU32<RESTORAL_SAMPLES>;
 	type AuditWeightInfo = ();
@@ -397,6 +400,16 @@ pub fn encode(data: &[u8], layout: Layout) -> StoredFile {
 /// Stores `data` under `name` with slot `s` held by `miners[s]`: declared
 /// by the owner, reported by the scheduler with the miners' receipts.
 pub fn store(name: &[u8], data: &[u8], layout: Layout, miners: &[u8]) -> StoredFile {
+	try_store(name, data, layout, miners).expect("stored")
+}
+
+/// [`store`], returning the error of the declaration or the report.
+pub fn try_store(
+	name: &[u8],
+	data: &[u8],
+	layout: Layout,
+	miners: &[u8],
+) -> Result<StoredFile, sp_runtime::DispatchError> {
 	let file = encode(data, layout);
 	let deal = pallet_file_bank::NextDealId::<Test>::get();
 	FileBank::declare(
@@ -410,8 +423,7 @@ pub fn store(name: &[u8], data: &[u8], layout: Layout, miners: &[u8]) -> StoredF
 		vec![de()].try_into().expect("one region"),
 		Default::default(),
 		ObjectMeta::default(),
-	)
-	.expect("declared");
+	)?;
 	let receipts: Vec<_> = miners
 		.iter()
 		.enumerate()
@@ -430,9 +442,8 @@ pub fn store(name: &[u8], data: &[u8], layout: Layout, miners: &[u8]) -> StoredF
 		RuntimeOrigin::signed(scheduler()),
 		deal,
 		receipts.try_into().expect("receipts fit"),
-	)
-	.expect("reported");
-	file
+	)?;
+	Ok(file)
 }
 
 /// Proofs of `count` samples of `column` of `file` drawn from `seed`.

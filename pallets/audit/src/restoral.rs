@@ -12,11 +12,17 @@ use sp_runtime::traits::Saturating;
 impl<T: Config> Pallet<T> {
 	/// `miner` no longer holds `held` of `fid`: opens a restoral order and
 	/// checks whether the file can still be rebuilt. The file record keeps
-	/// naming `miner` (and charging it) until another miner takes over.
-	pub(crate) fn lose_slot(miner: &T::AccountId, fid: Fid, held: SlotRef) {
+	/// naming `miner` (and charging it) until another miner takes over, or
+	/// until the file is found damaged.
+	pub(crate) fn lose_slot(miner: &T::AccountId, fid: Fid, held: SlotRef, reason: HandOverReason) {
 		pallet_file_bank::Pallet::<T>::unassign_slot(miner, &fid);
 		let Some(file) = Files::<T>::get(fid) else { return };
 		let Some(slot) = file.layout.slot(held.column, held.replica) else { return };
+		// Nobody can rebuild a slot of a damaged file: its miner goes free.
+		let damaged = DamagedFiles::<T>::contains_key(fid);
+		if damaged {
+			T::Miners::release(miner, file.column_bytes);
+		}
 		RestoralOrders::<T>::insert(
 			fid,
 			slot,
@@ -24,6 +30,9 @@ impl<T: Config> Pallet<T> {
 				column: held.column,
 				replica: held.replica,
 				lost_by: miner.clone(),
+				reason,
+				released: damaged,
+				bytes: file.column_bytes,
 				created: frame_system::Pallet::<T>::block_number(),
 				claim: None,
 			},
@@ -34,28 +43,39 @@ impl<T: Config> Pallet<T> {
 			column: held.column,
 			miner: miner.clone(),
 		});
-		Self::check_damage(fid, &file.layout);
+		if !damaged {
+			Self::check_damage(fid, &file.layout);
+		}
 	}
 
-	/// Marks `fid` damaged when fewer than `k` of its columns are held by
-	/// any replica.
+	/// Marks `fid` damaged when fewer than `k` of its columns still exist:
+	/// a column exists while one of its replicas is held, or was handed over
+	/// by an exiting miner that still keeps it. A damaged file's lost slots
+	/// release their miners, who could otherwise never leave.
 	fn check_damage(fid: Fid, layout: &deoss_primitives::Layout) {
-		if DamagedFiles::<T>::contains_key(fid) {
-			return;
-		}
 		let columns = usize::from(layout.column_count());
-		let mut lost_replicas = alloc::vec![0u8; columns];
+		let mut gone_replicas = alloc::vec![0u8; columns];
 		for order in RestoralOrders::<T>::iter_prefix_values(fid) {
-			if let Some(count) = lost_replicas.get_mut(usize::from(order.column)) {
+			let kept = order.reason == HandOverReason::Exit && !order.released;
+			if let Some(count) = gone_replicas.get_mut(usize::from(order.column)).filter(|_| !kept)
+			{
 				*count = count.saturating_add(1);
 			}
 		}
 		let columns_left =
-			lost_replicas.iter().filter(|&&lost| lost < layout.replicas).count() as u32;
-		if columns_left < u32::from(layout.data_shards) {
-			DamagedFiles::<T>::insert(fid, frame_system::Pallet::<T>::block_number());
-			Self::deposit_event(Event::FileDamaged { fid, columns_left });
+			gone_replicas.iter().filter(|&&gone| gone < layout.replicas).count() as u32;
+		if columns_left >= u32::from(layout.data_shards) {
+			return;
 		}
+		DamagedFiles::<T>::insert(fid, frame_system::Pallet::<T>::block_number());
+		for (slot, mut order) in RestoralOrders::<T>::iter_prefix(fid) {
+			if !order.released {
+				T::Miners::release(&order.lost_by, order.bytes);
+				order.released = true;
+				RestoralOrders::<T>::insert(fid, slot, order);
+			}
+		}
+		Self::deposit_event(Event::FileDamaged { fid, columns_left });
 	}
 
 	pub(crate) fn do_claim_restoral(miner: T::AccountId, fid: Fid, slot: u32) -> DispatchResult {
@@ -99,6 +119,9 @@ impl<T: Config> Pallet<T> {
 			.filter(|claim| claim.miner == miner)
 			.ok_or(Error::<T>::NotClaimant)?;
 		ensure!(!DamagedFiles::<T>::contains_key(fid), Error::<T>::FileDamaged);
+		// A claimant that started to exit meanwhile lets its claim expire.
+		ensure!(T::Miners::is_active(&miner), Error::<T>::MinerNotActive);
+		ensure!(!HandOvers::<T>::contains_key(&miner), Error::<T>::HandingOver);
 		let mut file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
 		let geometry =
 			FileGeometry::new(file.layout, file.size).map_err(|_| Error::<T>::InvalidLayout)?;
@@ -114,7 +137,9 @@ impl<T: Config> Pallet<T> {
 		T::Miners::commit(&miner, claim.bytes)?;
 		let held = file.miners.get_mut(slot as usize).ok_or(Error::<T>::Inconsistent)?;
 		let previous = core::mem::replace(held, miner.clone());
-		T::Miners::release(&previous, file.column_bytes);
+		if !order.released {
+			T::Miners::release(&previous, order.bytes);
+		}
 		Files::<T>::insert(fid, file);
 		pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid, order.column, order.replica);
 		RestoralOrders::<T>::remove(fid, slot);
@@ -139,18 +164,29 @@ impl<T: Config> Pallet<T> {
 					return;
 				};
 				T::Miners::unreserve(&claim.miner, claim.bytes);
-				Self::deposit_event(Event::RestoralClaimExpired { fid, slot, miner: claim.miner });
+				// Claiming and abandoning would hold orders back for free.
+				let slashed = T::Miners::slash(&claim.miner, T::AbandonFraction::get());
+				Self::deposit_event(Event::RestoralClaimExpired {
+					fid,
+					slot,
+					miner: claim.miner,
+					slashed,
+				});
 				expired = expired.saturating_add(1);
 			});
 		}
 		expired
 	}
 
-	/// Ends every order of a removed file and returns the claimants'
-	/// reservations; returns how many orders there were.
+	/// Ends every order of a removed file, releases the miners that lost
+	/// its slots and returns the claimants' reservations; returns how many
+	/// orders there were.
 	pub(crate) fn drop_orders(fid: &Fid) -> u32 {
 		let mut dropped = 0u32;
 		for (_, order) in RestoralOrders::<T>::drain_prefix(fid) {
+			if !order.released {
+				T::Miners::release(&order.lost_by, order.bytes);
+			}
 			if let Some(claim) = order.claim {
 				T::Miners::unreserve(&claim.miner, claim.bytes);
 			}

@@ -279,13 +279,83 @@ fn hand_over_is_spread_over_blocks() {
 }
 
 #[test]
-fn an_exit_closes_the_open_challenge_without_a_failure() {
+fn an_exit_waits_for_the_open_challenge() {
 	run_test(4, || {
-		let _file = stored_and_challenged();
+		let file = stored_and_challenged();
 		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(0))));
-		assert!(!Challenges::<Test>::contains_key(miner(0)));
-		run_to(PERIOD + WINDOW + 2);
+		run_to(PERIOD + 2);
+		// The columns stay until the challenge is settled.
+		assert!(Challenges::<Test>::contains_key(miner(0)));
+		assert!(MinerSlots::<Test>::get(miner(0), file.fid).is_some());
+		assert_ok!(submit(0, answer(0, &[&file])));
+		run_to(PERIOD + 3);
+		assert_eq!(orders(&file.fid), vec![0]);
 		assert_eq!(Records::<Test>::get(miner(0)).failed, 0);
+	});
+}
+
+#[test]
+fn exiting_is_no_escape_from_a_challenge() {
+	run_test(4, || {
+		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		run_to(PERIOD + 1);
+		answer_all(&[&file], &[0]);
+		run_to(2 * PERIOD + 1);
+		// Miner 0 failed round 1 and cannot answer round 2: it tries to leave.
+		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(0))));
+		assert_ok!(StorageProviders::cancel_exit(RuntimeOrigin::signed(miner(0))));
+		answer_all(&[&file], &[0]);
+		run_to(2 * PERIOD + 1 + WINDOW);
+		assert_eq!(Records::<Test>::get(miner(0)).consecutive_failures, 0);
+		assert_eq!(Records::<Test>::get(miner(0)).failed, 2);
+		assert_eq!(stake(0), STAKE - 1_000);
+		// Its columns were then handed over as it asked.
+		assert_eq!(orders(&file.fid), vec![0]);
+	});
+}
+
+#[test]
+fn a_miner_handing_over_takes_no_new_columns() {
+	run_test(4, || {
+		store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(0))));
+		assert_ok!(StorageProviders::cancel_exit(RuntimeOrigin::signed(miner(0))));
+		let refused = try_store(b"b", &payload(SIZE, 2), layout(1), &[0, 1, 2, 3]);
+		assert_eq!(refused.err(), Some(pallet_file_bank::Error::<Test>::MinerHandingOver.into()));
+		run_to(2);
+		assert!(!HandOvers::<Test>::contains_key(miner(0)));
+		// (The refused deal stays open with its scheduler; another object.)
+		assert!(try_store(b"c", &payload(SIZE, 3), layout(1), &[0, 1, 2, 3]).is_ok());
+	});
+}
+
+#[test]
+fn hand_over_of_miners_without_data_counts_against_the_limit() {
+	run_test(4, || {
+		for n in 0..4 {
+			assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(n))));
+		}
+		run_to(2);
+		assert_eq!(HandOvers::<Test>::iter().count(), 1);
+		run_to(3);
+		assert_eq!(HandOvers::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_challenge_on_deleted_files_only_is_void() {
+	run_test(4, || {
+		let file = stored_and_challenged();
+		assert_ok!(FileBank::delete_object(
+			RuntimeOrigin::signed(owner()),
+			owner(),
+			BUCKET.to_vec().try_into().unwrap(),
+			b"a".to_vec().try_into().unwrap(),
+		));
+		run_to(PERIOD + 1 + WINDOW);
+		assert_eq!(Records::<Test>::get(miner(0)).failed, 0);
+		assert!(audit_events().contains(&Event::ChallengeVoided { miner: miner(0), round: 1 }));
+		let _ = file;
 	});
 }
 
@@ -395,8 +465,10 @@ fn an_expired_claim_returns_the_order_to_the_pool() {
 		assert!(audit_events().contains(&Event::RestoralClaimExpired {
 			fid: file.fid,
 			slot,
-			miner: miner(4)
+			miner: miner(4),
+			slashed: STAKE / 100,
 		}));
+		assert_eq!(stake(4), STAKE - STAKE / 100);
 		let proofs = prove(&file, &[0; 32], 0, RESTORAL_SAMPLES);
 		assert_noop!(
 			Audit::complete_restoral(
@@ -411,24 +483,37 @@ fn an_expired_claim_returns_the_order_to_the_pool() {
 	});
 }
 
+/// Runs three rounds in which the `silent` miners never answer.
+fn fail_three_rounds(file: &StoredFile, silent: &[u8]) {
+	for round in 1..=3u64 {
+		run_to(round * PERIOD + 1);
+		answer_all(&[file], silent);
+		run_to(round * PERIOD + 1 + WINDOW);
+	}
+}
+
 #[test]
 fn a_file_with_fewer_than_k_columns_is_damaged() {
 	run_test(6, || {
 		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
-		for n in [0, 1] {
-			assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(n))));
-		}
-		run_to(2);
-		// Two of four columns left: still k = 2.
-		assert!(DamagedFiles::<Test>::get(file.fid).is_none());
-		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(2))));
-		run_to(3);
-		assert_eq!(DamagedFiles::<Test>::get(file.fid), Some(3));
+		fail_three_rounds(&file, &[0, 1, 2]);
+		assert_eq!(orders(&file.fid), vec![0, 1, 2]);
+		assert!(DamagedFiles::<Test>::get(file.fid).is_some());
 		assert!(audit_events().contains(&Event::FileDamaged { fid: file.fid, columns_left: 1 }));
 		assert_noop!(
 			Audit::claim_restoral(RuntimeOrigin::signed(miner(4)), file.fid, 0),
 			Error::<Test>::FileDamaged
 		);
+		// Nobody can rebuild the lost slots, so their miners go free...
+		for n in 0..3 {
+			assert_eq!(used_and_reserved(&miner(n)), (0, 0));
+		}
+		// ...and so does the last holder when it leaves.
+		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(3))));
+		run_to(System::block_number() + 1);
+		assert_eq!(used_and_reserved(&miner(3)), (0, 0));
+		run_to(System::block_number() + 11);
+		assert_ok!(StorageProviders::withdraw(RuntimeOrigin::signed(miner(3))));
 		// The owners can still delete it, which ends everything about it.
 		assert_ok!(FileBank::delete_object(
 			RuntimeOrigin::signed(owner()),
@@ -438,6 +523,47 @@ fn a_file_with_fewer_than_k_columns_is_damaged() {
 		));
 		assert!(DamagedFiles::<Test>::get(file.fid).is_none());
 		assert!(orders(&file.fid).is_empty());
+		for n in 0..3 {
+			assert_eq!(used_and_reserved(&miner(n)), (0, 0));
+		}
+	});
+}
+
+#[test]
+fn exits_do_not_damage_a_file() {
+	run_test(6, || {
+		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		let column_bytes = Files::<Test>::get(file.fid).expect("stored").column_bytes;
+		for n in 0..3 {
+			assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(n))));
+		}
+		run_to(3);
+		// The exiting miners still keep their columns until restored.
+		assert_eq!(orders(&file.fid), vec![0, 1, 2]);
+		assert!(DamagedFiles::<Test>::get(file.fid).is_none());
+		assert_eq!(used_and_reserved(&miner(0)), (column_bytes, 0));
+		assert_ok!(Audit::claim_restoral(RuntimeOrigin::signed(miner(4)), file.fid, 0));
+	});
+}
+
+#[test]
+fn a_claimant_that_starts_to_exit_cannot_complete() {
+	run_test(5, || {
+		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		let slot = lose_miner_zero(&file);
+		assert_ok!(Audit::claim_restoral(RuntimeOrigin::signed(miner(4)), file.fid, slot));
+		let seed = RestoralOrders::<Test>::get(file.fid, slot).unwrap().claim.unwrap().seed;
+		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(4))));
+		let proofs = prove(&file, &seed, 0, RESTORAL_SAMPLES);
+		assert_noop!(
+			Audit::complete_restoral(
+				RuntimeOrigin::signed(miner(4)),
+				file.fid,
+				slot,
+				proofs.try_into().expect("fits")
+			),
+			Error::<Test>::MinerNotActive
+		);
 	});
 }
 
@@ -448,7 +574,7 @@ fn a_lost_replica_leaves_the_column_alive() {
 		for n in 0..4 {
 			assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(n))));
 		}
-		run_to(3);
+		run_to(4);
 		assert_eq!(orders(&file.fid), vec![0, 1, 2, 3]);
 		assert!(DamagedFiles::<Test>::get(file.fid).is_none());
 	});

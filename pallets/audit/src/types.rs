@@ -144,6 +144,14 @@ pub struct RestoralOrder<T: Config> {
 	/// The miner that lost it; still named by the file record until the
 	/// order completes.
 	pub lost_by: T::AccountId,
+	/// Why: `Exit` means `lost_by` still holds the data until it is
+	/// released, `Failures` that the data is gone.
+	pub reason: HandOverReason,
+	/// Whether `lost_by` has been released (its bytes freed) already, as
+	/// happens when the file is damaged.
+	pub released: bool,
+	/// The column's bytes, released from `lost_by`.
+	pub bytes: u64,
 	/// Block the slot was declared lost.
 	pub created: BlockNumberFor<T>,
 	/// The miner working on it, if any.

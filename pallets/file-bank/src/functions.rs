@@ -31,6 +31,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!OwnedObjects::<T>::contains_key(&owner, &key), Error::<T>::ObjectExists);
 		FileGeometry::new(layout, size).map_err(|_| Error::<T>::InvalidLayout)?;
 		ensure!(layout.slot_count() <= T::MaxSlots::get(), Error::<T>::TooManySlots);
+		ensure!(layout.chunk_size <= T::MaxChunkSize::get(), Error::<T>::ChunkTooLarge);
 		ensure!(!regions.is_empty(), Error::<T>::NoRegions);
 		ensure!(regions.iter().all(Region::is_valid), Error::<T>::InvalidRegion);
 
@@ -159,6 +160,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let miner = &receipt.miner;
 		ensure!(T::Miners::is_active(miner), Error::<T>::MinerNotActive);
+		ensure!(!T::Hooks::is_handing_over(miner), Error::<T>::MinerHandingOver);
 		let in_region =
 			T::Miners::region(miner).is_some_and(|region| deal.regions.contains(&region));
 		ensure!(in_region || deal.pinned.contains(miner), Error::<T>::MinerOutsideRegions);
@@ -220,9 +222,13 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::ObjectRemoved { fid, owner, bucket, name });
 
 		if file.owners.is_empty() {
-			for miner in file.miners.iter() {
-				T::Miners::release(miner, file.column_bytes);
-				Self::unassign_slot(miner, &fid);
+			for (slot, miner) in file.miners.iter().enumerate() {
+				// A lost slot's miner is released by the audit, which may
+				// have done so already.
+				if !T::Hooks::is_slot_lost(&fid, slot as u32) {
+					T::Miners::release(miner, file.column_bytes);
+					Self::unassign_slot(miner, &fid);
+				}
 			}
 			Files::<T>::remove(fid);
 			T::Hooks::on_file_removed(&fid);

@@ -63,20 +63,28 @@ pub use deoss_traits::{
 };
 
 /// What the file bank tells, and asks, the pallet that audits its files.
-pub trait FileHooks {
+pub trait FileHooks<AccountId> {
 	/// File `fid` was removed (its last owner deleted it): anything open
-	/// about it ends. Returns the weight used.
+	/// about it ends, and the miners of its lost slots are released.
+	/// Returns the weight used.
 	fn on_file_removed(fid: &Fid) -> frame_support::weights::Weight;
 	/// Whether slot `slot` of `fid` is lost and waiting to be restored: the
-	/// miner the file record names for it no longer holds it.
+	/// miner the file record names for it no longer holds it, and the audit
+	/// (not the file bank) releases that miner.
 	fn is_slot_lost(fid: &Fid, slot: u32) -> bool;
+	/// Whether `miner`'s columns are being handed over to other miners, so
+	/// that it must not take new ones.
+	fn is_handing_over(miner: &AccountId) -> bool;
 }
 
-impl FileHooks for () {
+impl<AccountId> FileHooks<AccountId> for () {
 	fn on_file_removed(_fid: &Fid) -> frame_support::weights::Weight {
 		frame_support::weights::Weight::zero()
 	}
 	fn is_slot_lost(_fid: &Fid, _slot: u32) -> bool {
+		false
+	}
+	fn is_handing_over(_miner: &AccountId) -> bool {
 		false
 	}
 }
@@ -185,7 +193,12 @@ pub mod pallet {
 
 		/// Told when a file is removed; says which slots are lost and
 		/// waiting to be restored (the audit).
-		type Hooks: FileHooks;
+		type Hooks: FileHooks<Self::AccountId>;
+
+		/// Largest chunk a layout may use: it sets the size of every
+		/// challenge proof, which must fit the blocks of a response window.
+		#[pallet::constant]
+		type MaxChunkSize: Get<u32>;
 
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
@@ -373,6 +386,10 @@ pub mod pallet {
 		InvalidLayout,
 		/// The layout needs more slots (columns × replicas) than `MaxSlots`.
 		TooManySlots,
+		/// The layout's chunks are longer than `MaxChunkSize`.
+		ChunkTooLarge,
+		/// A miner's columns are being handed over; it takes no new ones.
+		MinerHandingOver,
 		/// No region allowed: at least one is needed.
 		NoRegions,
 		/// A region is not an assigned ISO 3166-1 alpha-2 code.
@@ -550,7 +567,14 @@ pub mod pallet {
 		///
 		/// O(s) in the file's slots, bounded by `MaxSlots`.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::delete_object())]
+		#[pallet::weight(T::WeightInfo::delete_object().saturating_add(
+			// Ending the file's restoral orders: one read and up to two
+			// writes per slot.
+			T::DbWeight::get().reads_writes(
+				u64::from(T::MaxSlots::get()).saturating_add(1),
+				u64::from(T::MaxSlots::get()).saturating_mul(2).saturating_add(1),
+			)
+		))]
 		pub fn delete_object(
 			origin: OriginFor<T>,
 			owner: T::AccountId,

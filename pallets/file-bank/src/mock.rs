@@ -87,6 +87,7 @@ impl pallet_file_bank::Config for Test {
 	type MaxMetaLen = MaxMetaLen;
 	type MaxDescriptionLen = MaxDescriptionLen;
 	type MaxKeywords = MaxKeywords;
+	type MaxChunkSize = frame_support::traits::ConstU32<4096>;
 	type Hooks = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -168,6 +168,12 @@ mod declare {
 				declare_as(alice(), alice(), b"a", fid(1), odd_segment),
 				Error::<Test>::InvalidLayout
 			);
+			// Valid for the layout rules, but longer than MaxChunkSize (4 KiB).
+			let big_chunks = Layout { segment_size: 16 * 1024, chunk_size: 8 * 1024, ..layout() };
+			assert_noop!(
+				declare_as(alice(), alice(), b"a", fid(1), big_chunks),
+				Error::<Test>::ChunkTooLarge
+			);
 			// 4 columns × 5 replicas = 20 slots > MaxSlots (16).
 			let too_wide = Layout { replicas: 5, ..layout() };
 			assert_noop!(

@@ -250,6 +250,9 @@ impl pallet_file_bank::Config for Runtime {
 	type MaxMetaLen = ConstU32<64>;
 	type MaxDescriptionLen = ConstU32<256>;
 	type MaxKeywords = ConstU32<8>;
+	/// 4 KiB: a 90-sample challenge proof stays under 554 KB, so eight
+	/// challenges falling due together fit one block's operational space.
+	type MaxChunkSize = ConstU32<4096>;
 	type Hooks = Audit;
 	type WeightInfo = pallet_file_bank::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -271,9 +274,11 @@ impl pallet_audit::Config for Runtime {
 	/// 45 seconds to answer.
 	type ResponseWindow = ConstU32<15>;
 	type SamplesPerChallenge = AuditSamples;
-	/// Largest proofs of 16 challenges: 26.5 MB, against 78.6 MB of
-	/// operational block space in the window (checked by `integrity_test`).
-	type MaxChallengesPerBlock = ConstU32<16>;
+	/// The largest proofs of 8 challenges (4 KiB chunks, 90 samples):
+	/// 4.4 MB, within one block's 5 MiB of operational space, so proofs keep
+	/// up even when every block of a walk issues challenges (checked by
+	/// `integrity_test`).
+	type MaxChallengesPerBlock = ConstU32<8>;
 	/// One failure is never slashed.
 	type SlashAfter = ConstU32<2>;
 	type SlashFraction = AuditSlashFraction;
@@ -282,6 +287,9 @@ impl pallet_audit::Config for Runtime {
 	type MaxHandOversPerBlock = ConstU32<32>;
 	/// 5 minutes to rebuild a column and prove it.
 	type RestoralTimeout = ConstU32<{ 5 * MINUTES }>;
+	/// A claim left to expire costs 1 % of the stake, so orders cannot be
+	/// held back for free.
+	type AbandonFraction = AuditAbandonFraction;
 	type MaxClaimsPerBlock = ConstU32<32>;
 	type RestoralSamples = ConstU32<16>;
 	type AuditWeightInfo = pallet_audit::weights::SubstrateWeight<Runtime>;
@@ -290,6 +298,8 @@ impl pallet_audit::Config for Runtime {
 parameter_types! {
 	/// A tenth of the stake per slashed failure.
 	pub const AuditSlashFraction: Perbill = Perbill::from_percent(10);
+	/// A hundredth of the stake per abandoned restoral claim.
+	pub const AuditAbandonFraction: Perbill = Perbill::from_percent(1);
 }
 
 /// Real registrations in the market pallets for the file bank's benchmarks,
