@@ -1,5 +1,5 @@
 //! Weights of `pallet_file_bank`, measured by `deoss-node benchmark-pallet --pallet pallet_file_bank --steps 5 --repeat 5`
-//! in the wasm runtime on the `dev` genesis state (68 s of benchmarking). Regenerate them with
+//! in the wasm runtime on the `dev` genesis state (66 s of benchmarking). Regenerate them with
 //! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
 //!
 //! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
@@ -27,57 +27,58 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage items touched: 11.
 	fn declare() -> Weight {
-		Weight::from_parts(68302000, 0)
+		Weight::from_parts(88391000, 0)
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
-	/// Storage items touched: 11.
+	/// Storage items touched: 12.
 	fn report(s: u32) -> Weight {
-		Weight::from_parts(204854000, 0)
-			.saturating_add(Weight::from_parts(76353823, 0).saturating_mul(s.into()))
+		Weight::from_parts(186267729, 0)
+			.saturating_add(Weight::from_parts(73145836, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().reads((2 as u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().reads((3 as u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(7))
 			.saturating_add(T::DbWeight::get().writes((4 as u64).saturating_mul(s.into())))
 	}
 	/// Storage items touched: 4.
 	fn request_reassign() -> Weight {
-		Weight::from_parts(44095000, 0)
+		Weight::from_parts(34471000, 0)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 4.
 	fn cancel_deal() -> Weight {
-		Weight::from_parts(38387000, 0)
+		Weight::from_parts(25938000, 0)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage items touched: 10.
 	fn delete_object() -> Weight {
-		Weight::from_parts(3360972000, 0)
-			.saturating_add(T::DbWeight::get().reads(293))
+		Weight::from_parts(2228550000, 0)
+			.saturating_add(T::DbWeight::get().reads(389))
 			.saturating_add(T::DbWeight::get().writes(389))
 	}
 	/// Storage items touched: 5.
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(151245000, 0)
+		Weight::from_parts(86829000, 0)
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage items touched: 15.
 	fn on_initialize(d: u32, r: u32) -> Weight {
-		Weight::from_parts(7355260566, 0)
-			.saturating_add(Weight::from_parts(2152844594, 0).saturating_mul(r.into()))
+		Weight::from_parts(1024922000, 0)
+			.saturating_add(Weight::from_parts(15723389, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(2397459659, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(15))
 			.saturating_add(T::DbWeight::get().reads((1 as u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().reads((169 as u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((265 as u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(60))
 			.saturating_add(T::DbWeight::get().writes((1 as u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes((211 as u64).saturating_mul(r.into())))
 	}
 	/// Storage items touched: 1.
 	fn on_space_expired() -> Weight {
-		Weight::from_parts(2233000, 0)
+		Weight::from_parts(2834000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 }
@@ -86,57 +87,58 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	/// Storage items touched: 11.
 	fn declare() -> Weight {
-		Weight::from_parts(68302000, 0)
+		Weight::from_parts(88391000, 0)
 			.saturating_add(ParityDbWeight::get().reads(10))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
-	/// Storage items touched: 11.
+	/// Storage items touched: 12.
 	fn report(s: u32) -> Weight {
-		Weight::from_parts(204854000, 0)
-			.saturating_add(Weight::from_parts(76353823, 0).saturating_mul(s.into()))
+		Weight::from_parts(186267729, 0)
+			.saturating_add(Weight::from_parts(73145836, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
-			.saturating_add(ParityDbWeight::get().reads((2 as u64).saturating_mul(s.into())))
+			.saturating_add(ParityDbWeight::get().reads((3 as u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(7))
 			.saturating_add(ParityDbWeight::get().writes((4 as u64).saturating_mul(s.into())))
 	}
 	/// Storage items touched: 4.
 	fn request_reassign() -> Weight {
-		Weight::from_parts(44095000, 0)
+		Weight::from_parts(34471000, 0)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 4.
 	fn cancel_deal() -> Weight {
-		Weight::from_parts(38387000, 0)
+		Weight::from_parts(25938000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	/// Storage items touched: 10.
 	fn delete_object() -> Weight {
-		Weight::from_parts(3360972000, 0)
-			.saturating_add(ParityDbWeight::get().reads(293))
+		Weight::from_parts(2228550000, 0)
+			.saturating_add(ParityDbWeight::get().reads(389))
 			.saturating_add(ParityDbWeight::get().writes(389))
 	}
 	/// Storage items touched: 5.
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(151245000, 0)
+		Weight::from_parts(86829000, 0)
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	/// Storage items touched: 15.
 	fn on_initialize(d: u32, r: u32) -> Weight {
-		Weight::from_parts(7355260566, 0)
-			.saturating_add(Weight::from_parts(2152844594, 0).saturating_mul(r.into()))
+		Weight::from_parts(1024922000, 0)
+			.saturating_add(Weight::from_parts(15723389, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(2397459659, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(15))
 			.saturating_add(ParityDbWeight::get().reads((1 as u64).saturating_mul(d.into())))
-			.saturating_add(ParityDbWeight::get().reads((169 as u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().reads((265 as u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(60))
 			.saturating_add(ParityDbWeight::get().writes((1 as u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().writes((211 as u64).saturating_mul(r.into())))
 	}
 	/// Storage items touched: 1.
 	fn on_space_expired() -> Weight {
-		Weight::from_parts(2233000, 0)
+		Weight::from_parts(2834000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 }
