@@ -40,6 +40,16 @@ fn answer_all(files: &[&StoredFile], silent: &[u8]) {
 	}
 }
 
+/// The owner deletes its object `name`.
+fn delete(name: &[u8]) {
+	assert_ok!(FileBank::delete_object(
+		RuntimeOrigin::signed(owner()),
+		owner(),
+		BUCKET.to_vec().try_into().expect("bucket fits"),
+		name.to_vec().try_into().expect("name fits"),
+	));
+}
+
 fn stake(n: u8) -> Balance {
 	ProviderMiners::<Test>::get(miner(n)).expect("registered").stake
 }
@@ -346,12 +356,7 @@ fn hand_over_of_miners_without_data_counts_against_the_limit() {
 fn a_challenge_on_deleted_files_only_is_void() {
 	run_test(4, || {
 		let file = stored_and_challenged();
-		assert_ok!(FileBank::delete_object(
-			RuntimeOrigin::signed(owner()),
-			owner(),
-			BUCKET.to_vec().try_into().unwrap(),
-			b"a".to_vec().try_into().unwrap(),
-		));
+		delete(b"a");
 		run_to(PERIOD + 1 + WINDOW);
 		assert_eq!(Records::<Test>::get(miner(0)).failed, 0);
 		assert!(audit_events().contains(&Event::ChallengeVoided { miner: miner(0), round: 1 }));
@@ -515,12 +520,7 @@ fn a_file_with_fewer_than_k_columns_is_damaged() {
 		run_to(System::block_number() + 11);
 		assert_ok!(StorageProviders::withdraw(RuntimeOrigin::signed(miner(3))));
 		// The owners can still delete it, which ends everything about it.
-		assert_ok!(FileBank::delete_object(
-			RuntimeOrigin::signed(owner()),
-			owner(),
-			BUCKET.to_vec().try_into().unwrap(),
-			b"a".to_vec().try_into().unwrap(),
-		));
+		delete(b"a");
 		assert!(DamagedFiles::<Test>::get(file.fid).is_none());
 		assert!(orders(&file.fid).is_empty());
 		for n in 0..3 {
@@ -586,12 +586,7 @@ fn deleting_a_file_ends_its_orders_and_claims() {
 		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
 		let slot = lose_miner_zero(&file);
 		assert_ok!(Audit::claim_restoral(RuntimeOrigin::signed(miner(4)), file.fid, slot));
-		assert_ok!(FileBank::delete_object(
-			RuntimeOrigin::signed(owner()),
-			owner(),
-			BUCKET.to_vec().try_into().unwrap(),
-			b"a".to_vec().try_into().unwrap(),
-		));
+		delete(b"a");
 		assert!(orders(&file.fid).is_empty());
 		assert_eq!(used_and_reserved(&miner(4)), (0, 0));
 		assert_eq!(used_and_reserved(&miner(0)), (0, 0));
@@ -611,12 +606,7 @@ fn samples_of_a_deleted_file_need_no_answer() {
 		assert!(challenge.files.contains(&first.fid) && challenge.files.contains(&second.fid));
 		let mut proofs = answer(1, &[&first, &second]);
 		// The first file (first in every miner's list) is deleted meanwhile.
-		assert_ok!(FileBank::delete_object(
-			RuntimeOrigin::signed(owner()),
-			owner(),
-			BUCKET.to_vec().try_into().unwrap(),
-			b"a".to_vec().try_into().unwrap(),
-		));
+		delete(b"a");
 		for (proof, fid) in proofs.iter_mut().zip(challenge.files.iter()) {
 			if *fid == first.fid {
 				*proof = ChunkProof { chunk: Default::default(), path: Default::default() };
