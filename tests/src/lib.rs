@@ -5,8 +5,8 @@
 //! target directory of the profile the tests were built with.
 //!
 //! [`market`] drives the storage market (owners, miners, schedulers, deals),
-//! [`miner`] answers audit challenges from a miner's fragments on disk, and
-//! [`events`] collects the events of every finalized block.
+//! [`events`] collects the events of every finalized block, and [`MinerProcess`]
+//! runs the `deoss-miner` binary; `deoss_miner` answers audit challenges.
 
 use std::{
 	fs::File,
@@ -22,19 +22,14 @@ use subxt::{
 	ext::scale_decode::{self, DecodeAsType},
 	extrinsics::ExtrinsicEvents,
 	rpcs::{rpc_params, RpcClient},
-	transactions::Payload,
-	OnlineClient, SubstrateConfig,
+	SubstrateConfig,
 };
-use subxt_signer::sr25519::Keypair;
 use tempfile::TempDir;
 
 pub mod events;
 pub mod market;
-pub mod miner;
 
-/// The subxt client type the tests use: the runtime's types all come from
-/// metadata.
-pub type Client = OnlineClient<SubstrateConfig>;
+pub use deoss_miner::{chain::submit, Client};
 
 /// How long a node may take from spawn to answering RPC. The first start
 /// compiles the runtime to native code, which takes a while on 2 cores.
@@ -48,20 +43,72 @@ pub fn free_port() -> Result<u16> {
 
 /// Path of the `deoss-node` binary under test.
 pub fn node_binary() -> Result<PathBuf> {
-	if let Ok(path) = std::env::var("DEOSS_NODE_BIN") {
+	binary("deoss-node", "DEOSS_NODE_BIN")
+}
+
+/// Path of the `deoss-miner` binary under test.
+pub fn miner_binary() -> Result<PathBuf> {
+	binary("deoss-miner", "DEOSS_MINER_BIN")
+}
+
+/// `$<env>` if set, else the binary `name` built with the tests' profile.
+fn binary(name: &str, env: &str) -> Result<PathBuf> {
+	if let Ok(path) = std::env::var(env) {
 		return Ok(PathBuf::from(path));
 	}
 	// Test binaries live in `<target>/<profile>/deps/`, other binaries in
-	// `<target>/<profile>/`, next to the node.
+	// `<target>/<profile>/`.
 	let exe = std::env::current_exe()?;
 	let candidates: Vec<PathBuf> =
-		exe.ancestors().skip(1).take(2).map(|dir| dir.join("deoss-node")).collect();
+		exe.ancestors().skip(1).take(2).map(|dir| dir.join(name)).collect();
 	candidates.iter().find(|path| path.exists()).cloned().ok_or_else(|| {
 		anyhow!(
-			"deoss-node not found at {candidates:?}: build it first with \
-			 `cargo build -p deoss-node` (same profile), or set DEOSS_NODE_BIN"
+			"{name} not found at {candidates:?}: build it first with \
+			 `cargo build -p {name}` (same profile), or set {env}"
 		)
 	})
+}
+
+/// A `deoss-miner` process answering one miner's challenges; killed on drop.
+pub struct MinerProcess {
+	child: Child,
+	log_path: PathBuf,
+	_log_dir: TempDir,
+}
+
+impl MinerProcess {
+	/// Starts `deoss-miner --url <url> --suri <suri> --store <store>`.
+	pub fn start(url: &str, suri: &str, store: &std::path::Path) -> Result<Self> {
+		let log_dir = tempfile::tempdir()?;
+		let log_path = log_dir.path().join("miner.log");
+		let log = File::create(&log_path)?;
+		let child = Command::new(miner_binary()?)
+			.args(["--url", url, "--suri", suri, "--store"])
+			.arg(store)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone()?)
+			.stderr(log)
+			.spawn()
+			.context("spawning deoss-miner")?;
+		Ok(Self { child, log_path, _log_dir: log_dir })
+	}
+
+	/// Everything the miner printed so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log_path).unwrap_or_default()
+	}
+
+	/// Whether the process is still running.
+	pub fn is_running(&mut self) -> bool {
+		matches!(self.child.try_wait(), Ok(None))
+	}
+}
+
+impl Drop for MinerProcess {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
 }
 
 /// Where a node keeps its database.
@@ -257,24 +304,6 @@ where
 		}
 		tokio::time::sleep(Duration::from_millis(200)).await;
 	}
-}
-
-/// Signs `call` with `signer`, submits it, and waits until it is in a
-/// finalized block and succeeded; a dispatch error is returned as an error
-/// naming the pallet and the error variant.
-pub async fn submit(
-	client: &Client,
-	call: &impl Payload,
-	signer: &Keypair,
-) -> Result<ExtrinsicEvents<SubstrateConfig>> {
-	Ok(client
-		.at_current_block()
-		.await?
-		.transactions()
-		.sign_and_submit_then_watch_default(call, signer)
-		.await?
-		.wait_for_finalized_success()
-		.await?)
 }
 
 /// Names (`Pallet.Event`) of the events a transaction emitted.

@@ -249,24 +249,7 @@ pub async fn file(client: &Client, fid: &Fid) -> Result<Option<FileRecord>> {
 	Ok(at.storage().try_fetch(address, (fid.0,)).await?.map(|v| v.decode()).transpose()?)
 }
 
-/// Which part of a file a miner holds (`FileBank.MinerSlots`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct SlotRef {
-	/// The column.
-	pub column: u16,
-	/// The replica of the column.
-	pub replica: u8,
-	/// Position of the file in the miner's list.
-	pub index: u32,
-}
-
-/// `FileBank.MinerSlots(miner, fid)` at the last finalized block.
-pub async fn miner_slot(client: &Client, miner: [u8; 32], fid: &Fid) -> Result<Option<SlotRef>> {
-	let address = dynamic::storage::<([u8; 32], [u8; 32]), SlotRef>("FileBank", "MinerSlots");
-	let at = client.at_current_block().await?;
-	Ok(at.storage().try_fetch(address, (miner, fid.0)).await?.map(|v| v.decode()).transpose()?)
-}
+pub use deoss_miner::chain::{miner_slot, SlotRef};
 
 /// `StorageProviders.Miners` entry, the fields the tests read.
 #[derive(Debug, DecodeAsType)]

@@ -15,11 +15,11 @@ use deoss_e2e::{
 		declare, encode, file, find_event, miner_info, miner_slot, object_bytes, prepare_owner,
 		receipts, register_miner, register_scheduler, Declaration, Miner, MINER_STAKE,
 	},
-	miner::{
-		audit_constant, challenge, complete_restoral_call, prove_samples, restoral_order,
-		submit_proof_call, MinerAgent,
-	},
-	submit, wait_until, Client, Node, NodeConfig,
+	submit, wait_until, Client, MinerProcess, Node, NodeConfig,
+};
+use deoss_miner::{
+	chain::{audit_constant, challenge, complete_restoral_call, restoral_order, submit_proof_call},
+	prove_samples, MinerAgent,
 };
 use deoss_pipeline::{
 	decode_payload, repair_column, DiskStore, EncodedSegment, Encoder, FragmentSink, Prover,
@@ -162,10 +162,10 @@ async fn failing_miner_is_slashed_and_its_column_restored() -> Result<()> {
 	let node =
 		Node::start(NodeConfig::dev(&["--sealing", "interval", "--block-time", "500"])).await?;
 	let client = node.client().await?;
-	run(&client).await.with_context(|| format!("node log:\n{}", node.log_tail(30)))
+	run(&client, &node.ws_url()).await.with_context(|| format!("node log:\n{}", node.log_tail(30)))
 }
 
-async fn run(client: &Client) -> Result<()> {
+async fn run(client: &Client, url: &str) -> Result<()> {
 	let samples = audit_constant(client, "SamplesPerChallenge").await?;
 	let window = audit_constant(client, "ResponseWindow").await?;
 	let restoral_samples = audit_constant(client, "RestoralSamples").await?;
@@ -224,14 +224,16 @@ async fn run(client: &Client) -> Result<()> {
 	let stored = file(client, &fid).await?.context("file stored")?;
 	ensure!(stored.miners == ids[..4], "slot c holds column c's miner: {stored:?}");
 
-	// Every miner answers its challenges from its own store.
-	let agents: Vec<MinerAgent> = miners
+	// Every holder answers its challenges from its own store; miner 4, which will
+	// restore a column, runs the `deoss-miner` binary.
+	let agents: Vec<MinerAgent> = miners[..4]
 		.iter()
 		.zip(&stores)
 		.map(|(miner, store)| {
 			MinerAgent::spawn(client.clone(), miner.account.clone(), store.clone())
 		})
 		.collect();
+	let mut restorer = MinerProcess::start(url, "//Bob//stash", stores[4].root())?;
 
 	// A round in which all four holders proved their columns from disk.
 	let holders = &ids[..4];
@@ -388,6 +390,13 @@ async fn run(client: &Client) -> Result<()> {
 		})
 		.await?;
 	ensure!(accepted.round > open.round + 2, "{accepted:?}");
+	ensure!(restorer.is_running(), "deoss-miner stopped: {}", restorer.log());
+	let answered = format!("round {}: 90 samples proved and accepted", accepted.round);
+	wait_until(ROUND, "deoss-miner logs its accepted proof", || async {
+		Ok(restorer.log().contains(&answered).then_some(()))
+	})
+	.await
+	.with_context(|| restorer.log())?;
 	for (miner, agent) in agents.iter().enumerate().skip(1) {
 		let report = agent.report();
 		ensure!(report.unanswered.is_empty(), "miner {miner}: {report:?}");

@@ -1,5 +1,5 @@
-//! A storage miner's audit duties: answering the chain's challenges from the fragments
-//! in its [`DiskStore`], as a background agent, and proving a column it restored.
+//! The miner's audit duty: answer every challenge once, from the fragments in its
+//! [`DiskStore`], as a background task that keeps a record of what it did.
 
 use std::{
 	collections::BTreeMap,
@@ -10,64 +10,16 @@ use std::{
 use anyhow::{anyhow, Context, Result};
 use deoss_pipeline::{DiskStore, Manifest, Prover};
 use deoss_primitives::{derive_sample, Blake2bHasher, ChunkProof, ColumnIndex, Fid};
-use subxt::{
-	dynamic,
-	ext::{
-		scale_decode::{self, DecodeAsType},
-		scale_encode::{self, EncodeAsType},
-	},
-	transactions::DynamicPayload,
-};
 use subxt_signer::sr25519::Keypair;
 use tokio::task::JoinHandle;
 
-use crate::{market::miner_slot, submit, Client};
+use crate::{
+	chain::{challenge, miner_slot, submit, submit_proof_call, Challenge},
+	Client,
+};
 
 /// How often an agent looks for a new challenge.
 const POLL: Duration = Duration::from_millis(250);
-
-/// `Audit.Challenges` entry: an open challenge.
-#[derive(Debug, Clone, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct Challenge {
-	/// The round it belongs to.
-	pub round: u32,
-	/// The miner's seed: sample `n` is `derive_sample(seed, geometry, column, n)`.
-	pub seed: [u8; 32],
-	/// The file of each sample.
-	pub files: Vec<[u8; 32]>,
-	/// Block at whose start the challenge fails unless answered.
-	pub deadline: u32,
-}
-
-/// `Audit.Challenges(miner)` at the last finalized block.
-pub async fn challenge(client: &Client, miner: [u8; 32]) -> Result<Option<Challenge>> {
-	let address = dynamic::storage::<([u8; 32],), Challenge>("Audit", "Challenges");
-	let at = client.at_current_block().await?;
-	Ok(at.storage().try_fetch(address, (miner,)).await?.map(|v| v.decode()).transpose()?)
-}
-
-/// A [`ChunkProof`] as a call argument (`BoundedBytes` and `MerklePath` encode like
-/// vectors).
-#[derive(Debug, Clone, EncodeAsType)]
-#[encode_as_type(crate_path = "scale_encode")]
-pub struct ProofArg {
-	/// The chunk bytes.
-	pub chunk: Vec<u8>,
-	/// Siblings from the chunk leaf up to the FID.
-	pub path: Vec<[u8; 32]>,
-}
-
-impl From<&ChunkProof> for ProofArg {
-	fn from(proof: &ChunkProof) -> Self {
-		Self { chunk: proof.chunk.to_vec(), path: proof.path.to_vec() }
-	}
-}
-
-/// `Audit.submit_proof(proofs)`.
-pub fn submit_proof_call(proofs: &[ChunkProof]) -> DynamicPayload<(Vec<ProofArg>,)> {
-	dynamic::transaction("Audit", "submit_proof", (proofs.iter().map(ProofArg::from).collect(),))
-}
 
 /// Proves every sample of `challenge` from `store`: sample `n` in file `files[n]`, in the
 /// column `miner` holds of it. A file the miner no longer holds needs no answer; it
@@ -135,12 +87,26 @@ pub struct MinerAgent {
 	task: JoinHandle<()>,
 }
 
+/// Told of every outcome as it happens, as a line of text.
+pub type Notify = Box<dyn Fn(String) + Send + Sync>;
+
 impl MinerAgent {
 	/// Starts answering `account`'s challenges from `store`.
 	pub fn spawn(client: Client, account: Keypair, store: DiskStore) -> Self {
+		Self::spawn_with(client, account, store, Box::new(|_| ()))
+	}
+
+	/// [`MinerAgent::spawn`], telling `notify` of every round answered or not and
+	/// every error reading the chain.
+	pub fn spawn_with(client: Client, account: Keypair, store: DiskStore, notify: Notify) -> Self {
 		let report = Arc::new(Mutex::new(AgentReport::default()));
-		let task = tokio::spawn(run(client, account, store, report.clone()));
+		let task = tokio::spawn(run(client, account, store, report.clone(), notify));
 		Self { report, task }
+	}
+
+	/// Waits until the agent stops, which it only does when aborted.
+	pub async fn join(mut self) {
+		let _ = (&mut self.task).await;
 	}
 
 	/// What the agent did so far.
@@ -155,7 +121,13 @@ impl Drop for MinerAgent {
 	}
 }
 
-async fn run(client: Client, account: Keypair, store: DiskStore, report: Arc<Mutex<AgentReport>>) {
+async fn run(
+	client: Client,
+	account: Keypair,
+	store: DiskStore,
+	report: Arc<Mutex<AgentReport>>,
+	notify: Notify,
+) {
 	let miner = account.public_key().0;
 	let mut last_round = None;
 	loop {
@@ -163,6 +135,7 @@ async fn run(client: Client, account: Keypair, store: DiskStore, report: Arc<Mut
 		let open = match challenge(&client, miner).await {
 			Ok(open) => open,
 			Err(error) => {
+				notify(format!("reading the chain failed: {error:#}"));
 				record(&report, |report| report.errors.push(format!("{error:#}")));
 				continue;
 			}
@@ -175,6 +148,14 @@ async fn run(client: Client, account: Keypair, store: DiskStore, report: Arc<Mut
 			submit(&client, &submit_proof_call(&proofs), &account).await
 		}
 		.await;
+		match &answered {
+			Ok(_) => notify(format!(
+				"round {}: {} samples proved and accepted",
+				open.round,
+				open.files.len()
+			)),
+			Err(error) => notify(format!("round {}: not answered: {error:#}", open.round)),
+		}
 		record(&report, |report| match answered {
 			Ok(_) => report.answered.push(open.round),
 			Err(error) => report.unanswered.push((open.round, format!("{error:#}"))),
@@ -186,62 +167,4 @@ fn record(report: &Mutex<AgentReport>, update: impl FnOnce(&mut AgentReport)) {
 	if let Ok(mut report) = report.lock() {
 		update(&mut report);
 	}
-}
-
-/// The `Audit` pallet's constant `name` (all of them are `u32`: periods in blocks,
-/// sample counts).
-pub async fn audit_constant(client: &Client, name: &str) -> Result<u32> {
-	let at = client.at_current_block().await?;
-	Ok(at.constants().entry(dynamic::constant::<u32>("Audit", name))?)
-}
-
-/// A miner's claim on a restoral order.
-#[derive(Debug, Clone, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct RestoralClaim {
-	/// The restoring miner.
-	pub miner: [u8; 32],
-	/// Block at whose start the claim expires.
-	pub deadline: u32,
-	/// Seed of the samples the miner proves on completion.
-	pub seed: [u8; 32],
-	/// Bytes reserved on the miner.
-	pub bytes: u64,
-}
-
-/// `Audit.RestoralOrders` entry: a lost slot waiting to be rebuilt.
-#[derive(Debug, Clone, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct RestoralOrder {
-	/// The column to rebuild.
-	pub column: u16,
-	/// The replica of the column.
-	pub replica: u8,
-	/// The miner that lost it.
-	pub lost_by: [u8; 32],
-	/// Block the slot was declared lost.
-	pub created: u32,
-	/// The miner working on it, if any.
-	pub claim: Option<RestoralClaim>,
-}
-
-/// `Audit.RestoralOrders(fid, slot)` at the last finalized block.
-pub async fn restoral_order(
-	client: &Client,
-	fid: &Fid,
-	slot: u32,
-) -> Result<Option<RestoralOrder>> {
-	let address = dynamic::storage::<([u8; 32], u32), RestoralOrder>("Audit", "RestoralOrders");
-	let at = client.at_current_block().await?;
-	Ok(at.storage().try_fetch(address, (fid.0, slot)).await?.map(|v| v.decode()).transpose()?)
-}
-
-/// `Audit.complete_restoral(fid, slot, proofs)`.
-pub fn complete_restoral_call(
-	fid: &Fid,
-	slot: u32,
-	proofs: &[ChunkProof],
-) -> DynamicPayload<([u8; 32], u32, Vec<ProofArg>)> {
-	let proofs = proofs.iter().map(ProofArg::from).collect();
-	dynamic::transaction("Audit", "complete_restoral", (fid.0, slot, proofs))
 }
