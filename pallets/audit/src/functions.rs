@@ -1,8 +1,9 @@
 //! Challenges: rounds, issuing, proofs, deadlines and punishment.
 
 use crate::*;
+use alloc::collections::BTreeMap;
 use codec::Encode;
-use deoss_primitives::{derive_sample, verify_chunk, FileGeometry, ProofError};
+use deoss_primitives::{derive_sample, verify_chunk, ColumnIndex, FileGeometry, ProofError};
 use deoss_traits::MinerRegistry;
 use frame_support::{
 	dispatch::DispatchClass, ensure, pallet_prelude::*, traits::Randomness, BoundedVec,
@@ -10,6 +11,16 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_file_bank::{Files, MinerFileAt, MinerFileCount, MinerSlots};
 use sp_runtime::traits::{Saturating, Zero};
+
+/// Removes `entry` from a per-block queue, deleting the queue once empty.
+pub(crate) fn unqueue<E: PartialEq, S: Get<u32>>(queue: &mut Option<BoundedVec<E, S>>, entry: &E) {
+	if let Some(list) = queue {
+		list.retain(|other| other != entry);
+		if list.is_empty() {
+			*queue = None;
+		}
+	}
+}
 
 /// Domain of the hash that draws a challenge's files.
 const FILE_DRAW_DOMAIN: &[u8] = b"deoss/audit/file/v1";
@@ -133,14 +144,21 @@ impl<T: Config> Pallet<T> {
 			.into());
 		};
 		ensure!(proofs.len() == challenge.files.len(), Error::<T>::WrongProofCount);
+		// Files repeat when the miner holds few: look each one up once.
+		let mut held = BTreeMap::<Fid, Option<(FileGeometry, ColumnIndex)>>::new();
 		for (n, (fid, proof)) in challenge.files.iter().zip(proofs.iter()).enumerate() {
+			let entry = match held.get(fid) {
+				Some(entry) => *entry,
+				None => {
+					let entry = Self::held_file(&miner, fid)?;
+					held.insert(*fid, entry);
+					entry
+				}
+			};
 			// A file deleted or handed over since the challenge needs no answer.
-			let Some(slot) = MinerSlots::<T>::get(&miner, fid) else { continue };
-			let Some(file) = Files::<T>::get(fid) else { continue };
-			let geometry =
-				FileGeometry::new(file.layout, file.size).map_err(|_| Error::<T>::InvalidLayout)?;
+			let Some((geometry, column)) = entry else { continue };
 			let sample =
-				derive_sample::<RuntimeHasher>(&challenge.seed, &geometry, slot.column, n as u32)
+				derive_sample::<RuntimeHasher>(&challenge.seed, &geometry, column, n as u32)
 					.map_err(Self::proof_error)?;
 			verify_chunk::<RuntimeHasher>(fid, &geometry, &sample, proof)
 				.map_err(Self::proof_error)?;
@@ -153,6 +171,19 @@ impl<T: Config> Pallet<T> {
 		});
 		Self::deposit_event(Event::ProofAccepted { miner, round: challenge.round });
 		Ok(())
+	}
+
+	/// The geometry of `fid` and the column `miner` holds of it, if it still
+	/// holds one.
+	fn held_file(
+		miner: &T::AccountId,
+		fid: &Fid,
+	) -> Result<Option<(FileGeometry, ColumnIndex)>, DispatchError> {
+		let Some(slot) = MinerSlots::<T>::get(miner, fid) else { return Ok(None) };
+		let Some(file) = Files::<T>::get(fid) else { return Ok(None) };
+		let geometry =
+			FileGeometry::new(file.layout, file.size).map_err(|_| Error::<T>::InvalidLayout)?;
+		Ok(Some((geometry, slot.column)))
 	}
 
 	pub(crate) fn proof_error(error: ProofError) -> DispatchError {
@@ -170,14 +201,7 @@ impl<T: Config> Pallet<T> {
 	/// Removes an open challenge and its deadline entry.
 	pub(crate) fn close_challenge(miner: &T::AccountId, challenge: &Challenge<T>) {
 		Challenges::<T>::remove(miner);
-		ChallengeDeadlines::<T>::mutate_exists(challenge.deadline, |due| {
-			if let Some(list) = due {
-				list.retain(|other| other != miner);
-				if list.is_empty() {
-					*due = None;
-				}
-			}
-		});
+		ChallengeDeadlines::<T>::mutate_exists(challenge.deadline, |due| unqueue(due, miner));
 	}
 
 	/// Fails the challenges falling due now; returns how many there were.

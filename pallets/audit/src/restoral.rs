@@ -143,8 +143,8 @@ impl<T: Config> Pallet<T> {
 		Files::<T>::insert(fid, file);
 		pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid, order.column, order.replica);
 		RestoralOrders::<T>::remove(fid, slot);
-		ClaimDeadlines::<T>::mutate(claim.deadline, |due| {
-			due.retain(|entry| *entry != (fid, slot))
+		ClaimDeadlines::<T>::mutate_exists(claim.deadline, |due| {
+			crate::functions::unqueue(due, &(fid, slot))
 		});
 		Self::deposit_event(Event::RestoralCompleted { fid, slot, miner, previous });
 		if RestoralOrders::<T>::iter_prefix(fid).next().is_none() {

@@ -40,6 +40,16 @@ fn answer_all(files: &[&StoredFile], silent: &[u8]) {
 	}
 }
 
+/// Miner `n` completes the restoral of `slot` of `fid` with `proofs`.
+fn complete(n: u8, fid: Fid, slot: u32, proofs: Vec<ChunkProof>) -> sp_runtime::DispatchResult {
+	Audit::complete_restoral(
+		RuntimeOrigin::signed(miner(n)),
+		fid,
+		slot,
+		proofs.try_into().expect("no more proofs than samples"),
+	)
+}
+
 /// The owner deletes its object `name`.
 fn delete(name: &[u8]) {
 	assert_ok!(FileBank::delete_object(
@@ -414,14 +424,7 @@ fn a_completed_restoral_moves_the_slot_to_the_new_miner() {
 			rebuilt.fragments.insert((segment, 0), bytes);
 		}
 		let proofs = prove(&rebuilt, &seed, 0, RESTORAL_SAMPLES);
-		let complete = |n: u8, proofs: Vec<ChunkProof>| {
-			Audit::complete_restoral(
-				RuntimeOrigin::signed(miner(n)),
-				file.fid,
-				slot,
-				proofs.try_into().expect("fits"),
-			)
-		};
+		let complete = |n: u8, proofs: Vec<ChunkProof>| complete(n, file.fid, slot, proofs);
 		assert_noop!(complete(5, proofs.clone()), Error::<Test>::NotClaimant);
 		assert_noop!(complete(4, proofs[1..].to_vec()), Error::<Test>::WrongProofCount);
 		let mut tampered = proofs.clone();
@@ -475,15 +478,7 @@ fn an_expired_claim_returns_the_order_to_the_pool() {
 		}));
 		assert_eq!(stake(4), STAKE - STAKE / 100);
 		let proofs = prove(&file, &[0; 32], 0, RESTORAL_SAMPLES);
-		assert_noop!(
-			Audit::complete_restoral(
-				RuntimeOrigin::signed(miner(4)),
-				file.fid,
-				slot,
-				proofs.try_into().expect("fits")
-			),
-			Error::<Test>::NotClaimant
-		);
+		assert_noop!(complete(4, file.fid, slot, proofs), Error::<Test>::NotClaimant);
 		assert_ok!(Audit::claim_restoral(RuntimeOrigin::signed(miner(5)), file.fid, slot));
 	});
 }
@@ -555,15 +550,7 @@ fn a_claimant_that_starts_to_exit_cannot_complete() {
 		let seed = RestoralOrders::<Test>::get(file.fid, slot).unwrap().claim.unwrap().seed;
 		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(4))));
 		let proofs = prove(&file, &seed, 0, RESTORAL_SAMPLES);
-		assert_noop!(
-			Audit::complete_restoral(
-				RuntimeOrigin::signed(miner(4)),
-				file.fid,
-				slot,
-				proofs.try_into().expect("fits")
-			),
-			Error::<Test>::MinerNotActive
-		);
+		assert_noop!(complete(4, file.fid, slot, proofs), Error::<Test>::MinerNotActive);
 	});
 }
 
