@@ -28,8 +28,26 @@ use tempfile::TempDir;
 
 pub mod events;
 pub mod market;
+pub mod system;
 
-pub use deoss_miner::{chain::submit, Client};
+pub use deoss_chain::Client;
+
+/// Signs `call` with `signer`, submits it and waits until it is finalized and
+/// succeeded; a dispatch error comes back as the error.
+pub async fn submit(
+	client: &Client,
+	call: &impl subxt::transactions::Payload,
+	signer: &subxt_signer::sr25519::Keypair,
+) -> Result<ExtrinsicEvents<SubstrateConfig>> {
+	Ok(client
+		.at_current_block()
+		.await?
+		.transactions()
+		.sign_and_submit_then_watch_default(call, signer)
+		.await?
+		.wait_for_finalized_success()
+		.await?)
+}
 
 /// How long a node may take from spawn to answering RPC. The first start
 /// compiles the runtime to native code, which takes a while on 2 cores.
@@ -44,6 +62,11 @@ pub fn free_port() -> Result<u16> {
 /// Path of the `deoss-node` binary under test.
 pub fn node_binary() -> Result<PathBuf> {
 	binary("deoss-node", "DEOSS_NODE_BIN")
+}
+
+/// Path of the `deoss-scheduler` binary under test.
+pub fn scheduler_binary() -> Result<PathBuf> {
+	binary("deoss-scheduler", "DEOSS_SCHEDULER_BIN")
 }
 
 /// Path of the `deoss-miner` binary under test.
@@ -77,14 +100,28 @@ pub struct MinerProcess {
 }
 
 impl MinerProcess {
-	/// Starts `deoss-miner --url <url> --suri <suri> --store <store>`.
-	pub fn start(url: &str, suri: &str, store: &std::path::Path) -> Result<Self> {
+	/// Starts `deoss-miner run` for the account `suri` signing receipts with
+	/// `auth_suri`, keeping its data in `data_dir` (its permanent store is
+	/// `data_dir/store`), in region DE.
+	pub fn start(url: &str, suri: &str, auth_suri: &str, data_dir: &std::path::Path) -> Result<Self> {
 		let log_dir = tempfile::tempdir()?;
 		let log_path = log_dir.path().join("miner.log");
 		let log = File::create(&log_path)?;
+		deoss_chain::signer::write_key_file(&log_dir.path().join("account.key"), suri)?;
+		deoss_chain::signer::write_key_file(&log_dir.path().join("auth.key"), auth_suri)?;
+		let config = log_dir.path().join("miner.toml");
+		std::fs::write(
+			&config,
+			format!(
+				"chain_url = \"{url}\"\nkey_file = \"account.key\"\nauth_key_file = \"auth.key\"\n\
+				 data_dir = \"{}\"\nlisten = \"127.0.0.1:{}\"\nregion = \"DE\"\ncapacity_gib = 1\n",
+				data_dir.display(),
+				free_port()?
+			),
+		)?;
 		let child = Command::new(miner_binary()?)
-			.args(["--url", url, "--suri", suri, "--store"])
-			.arg(store)
+			.args(["run", "--config"])
+			.arg(&config)
 			.stdin(Stdio::null())
 			.stdout(log.try_clone()?)
 			.stderr(log)
@@ -127,6 +164,8 @@ pub struct NodeConfig {
 	pub base_path: BasePath,
 	/// P2P port; a free one when `None`.
 	pub p2p_port: Option<u16>,
+	/// JSON-RPC port; a free one when `None`.
+	pub rpc_port: Option<u16>,
 }
 
 impl NodeConfig {
@@ -134,7 +173,7 @@ impl NodeConfig {
 	pub fn dev(sealing: &[&str]) -> Self {
 		let mut args = vec!["--dev".to_string()];
 		args.extend(sealing.iter().map(|s| s.to_string()));
-		Self { args, base_path: BasePath::Tmp, p2p_port: None }
+		Self { args, base_path: BasePath::Tmp, p2p_port: None, rpc_port: None }
 	}
 }
 
@@ -152,7 +191,10 @@ pub struct Node {
 impl Node {
 	/// Spawns the node and waits until its RPC answers.
 	pub async fn start(config: NodeConfig) -> Result<Self> {
-		let rpc_port = free_port()?;
+		let rpc_port = match config.rpc_port {
+			Some(port) => port,
+			None => free_port()?,
+		};
 		let p2p_port = match config.p2p_port {
 			Some(port) => port,
 			None => free_port()?,

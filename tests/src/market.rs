@@ -249,7 +249,6 @@ pub async fn file(client: &Client, fid: &Fid) -> Result<Option<FileRecord>> {
 	Ok(at.storage().try_fetch(address, (fid.0,)).await?.map(|v| v.decode()).transpose()?)
 }
 
-pub use deoss_miner::chain::{miner_slot, SlotRef};
 
 /// `StorageProviders.Miners` entry, the fields the tests read.
 #[derive(Debug, DecodeAsType)]

@@ -12,15 +12,13 @@ use deoss_e2e::{
 	event_names,
 	events::EventLog,
 	market::{
-		declare, encode, file, find_event, miner_info, miner_slot, object_bytes, prepare_owner,
+		declare, encode, file, find_event, miner_info, object_bytes, prepare_owner,
 		receipts, register_miner, register_scheduler, Declaration, Miner, MINER_STAKE,
 	},
 	submit, wait_until, Client, MinerProcess, Node, NodeConfig,
 };
-use deoss_miner::{
-	chain::{audit_constant, challenge, complete_restoral_call, restoral_order, submit_proof_call},
-	prove_samples, MinerAgent,
-};
+use deoss_chain::{calls, Chain};
+use deoss_miner::{prove_samples, MinerAgent};
 use deoss_pipeline::{
 	decode_payload, repair_column, DiskStore, EncodedSegment, Encoder, FragmentSink, Prover,
 };
@@ -166,9 +164,10 @@ async fn failing_miner_is_slashed_and_its_column_restored() -> Result<()> {
 }
 
 async fn run(client: &Client, url: &str) -> Result<()> {
-	let samples = audit_constant(client, "SamplesPerChallenge").await?;
-	let window = audit_constant(client, "ResponseWindow").await?;
-	let restoral_samples = audit_constant(client, "RestoralSamples").await?;
+	let chain = Chain::connect(url).await?;
+	let samples = chain.constant_u32("Audit", "SamplesPerChallenge").await?;
+	let window = chain.constant_u32("Audit", "ResponseWindow").await?;
+	let restoral_samples = chain.constant_u32("Audit", "RestoralSamples").await?;
 	let log = EventLog::start(client).await?;
 
 	// Five miners in DE, each with its own store; the first four will hold the file.
@@ -177,7 +176,7 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 	let ids: Vec<[u8; 32]> = miners.iter().map(Miner::id).collect();
 	let dir = tempfile::tempdir()?;
 	let stores: Vec<DiskStore> = (0..miners.len())
-		.map(|n| DiskStore::open(dir.path().join(format!("miner-{n}"))))
+		.map(|n| DiskStore::open(dir.path().join(format!("miner-{n}")).join("store")))
 		.collect::<io::Result<_>>()?;
 
 	// The object, encoded once for its FID and once into the holders' stores.
@@ -230,10 +229,15 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 		.iter()
 		.zip(&stores)
 		.map(|(miner, store)| {
-			MinerAgent::spawn(client.clone(), miner.account.clone(), store.clone())
+			MinerAgent::spawn(chain.clone(), miner.account.clone(), store.clone())
 		})
 		.collect();
-	let mut restorer = MinerProcess::start(url, "//Bob//stash", stores[4].root())?;
+	let mut restorer = MinerProcess::start(
+		url,
+		"//Bob//stash",
+		"//Bob//stash//miner-auth",
+		&dir.path().join("miner-4"),
+	)?;
 
 	// A round in which all four holders proved their columns from disk.
 	let holders = &ids[..4];
@@ -257,7 +261,7 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 	// proofs are built from the real fragments, the lost one included, and the last
 	// chunk has one bit flipped.
 	let open = wait_until(ROUND, "miner 0's next challenge", || async {
-		Ok(challenge(client, ids[0]).await?.filter(|open| open.round > passed))
+		Ok(chain.challenge(&ids[0]).await?.filter(|open| open.round > passed))
 	})
 	.await?;
 	let prover = Prover::new(&fid, &manifest)?;
@@ -275,9 +279,9 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 	let mut chunk = last.chunk.to_vec();
 	chunk[0] ^= 1;
 	last.chunk = chunk.try_into().map_err(|_| anyhow!("chunk grew"))?;
-	let error = refused(client, &submit_proof_call(&proofs), &miners[0].account).await?;
+	let error = refused(client, &calls::submit_proof(&proofs), &miners[0].account).await?;
 	ensure!(error.contains("RootMismatch"), "{error}");
-	let still_open = challenge(client, ids[0]).await?.context("challenge still open")?;
+	let still_open = chain.challenge(&ids[0]).await?.context("challenge still open")?;
 	ensure!(still_open.round == open.round, "{still_open:?}");
 
 	// Two failures in a row: slashed a tenth of its stake.
@@ -323,17 +327,17 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 		.wait_for::<ColumnLost, _>(ROUND, "Audit", "ColumnLost", |event| event.miner == ids[0])
 		.await?;
 	ensure!(column_lost.fid == fid.0 && column_lost.slot == 0 && column_lost.column == 0);
-	let order = restoral_order(client, &fid, 0).await?.context("restoral order opened")?;
+	let order = chain.restoral_order(&fid, 0).await?.context("restoral order opened")?;
 	ensure!(order.column == 0 && order.replica == 0 && order.lost_by == ids[0], "{order:?}");
 	ensure!(order.claim.is_none(), "{order:?}");
-	ensure!(miner_slot(client, ids[0], &fid).await?.is_none(), "miner 0 released the slot");
+	ensure!(chain.miner_slot(&ids[0], &fid).await?.is_none(), "miner 0 released the slot");
 
 	// Miner 4 claims the order, rebuilds column 0 from miners 1..3 and proves it.
 	let claim = dynamic::transaction("Audit", "claim_restoral", (fid.0, 0u32));
 	let events = submit(client, &claim, &miners[4].account).await?;
 	let claimed: RestoralClaimed = find_event(&events, "Audit", "RestoralClaimed")?;
 	ensure!(claimed.fid == fid.0 && claimed.slot == 0 && claimed.miner == ids[4], "{claimed:?}");
-	let order = restoral_order(client, &fid, 0).await?.context("order still open")?;
+	let order = chain.restoral_order(&fid, 0).await?.context("order still open")?;
 	let claim = order.claim.context("order claimed")?;
 	ensure!(claim.miner == ids[4] && claim.seed == claimed.seed, "{claim:?}");
 	ensure!(claim.deadline == claimed.deadline && claim.bytes == stored.column_bytes, "{claim:?}");
@@ -351,7 +355,7 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 	let numbers: Vec<u32> = (0..restoral_samples).collect();
 	let proofs = prove_samples(&fid, &manifest, &stores[4], 0, &claimed.seed, &numbers)?;
 	let events =
-		submit(client, &complete_restoral_call(&fid, 0, &proofs), &miners[4].account).await?;
+		submit(client, &calls::complete_restoral(&fid, 0, &proofs), &miners[4].account).await?;
 	let completed: RestoralCompleted = find_event(&events, "Audit", "RestoralCompleted")?;
 	ensure!(completed.fid == fid.0 && completed.slot == 0, "{completed:?}");
 	ensure!(completed.miner == ids[4] && completed.previous == ids[0], "{completed:?}");
@@ -360,9 +364,9 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 
 	let stored = file(client, &fid).await?.context("file still stored")?;
 	ensure!(stored.miners == [ids[4], ids[1], ids[2], ids[3]], "{stored:?}");
-	let slot = miner_slot(client, ids[4], &fid).await?.context("miner 4 holds a slot")?;
+	let slot = chain.miner_slot(&ids[4], &fid).await?.context("miner 4 holds a slot")?;
 	ensure!(slot.column == 0 && slot.replica == 0, "{slot:?}");
-	ensure!(restoral_order(client, &fid, 0).await?.is_none(), "order closed");
+	ensure!(chain.restoral_order(&fid, 0).await?.is_none(), "order closed");
 
 	// Miner 0's data is gone for good; the current holders still give the object back,
 	// column 0 from the rebuilt fragments.

@@ -38,7 +38,7 @@ fn validator(name: &str, node_key: &str, p2p_port: u16, bootnode: Option<String>
 		args.push("--bootnodes".into());
 		args.push(bootnode);
 	}
-	NodeConfig { args, base_path: BasePath::Tmp, p2p_port: Some(p2p_port) }
+	NodeConfig { args, base_path: BasePath::Tmp, p2p_port: Some(p2p_port), rpc_port: None }
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ async fn restart_with_kept_base_path_keeps_state() -> Result<()> {
 		args: vec!["--dev".into(), "--sealing".into(), "instant".into()],
 		base_path: BasePath::Kept(base.path().to_path_buf()),
 		p2p_port: None,
+		rpc_port: None,
 	};
 
 	let node = Node::start(config()).await?;

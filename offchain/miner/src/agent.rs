@@ -1,5 +1,6 @@
-//! The miner's audit duty: answer every challenge once, from the fragments in its
-//! [`DiskStore`], as a background task that keeps a record of what it did.
+//! The miner's audit duty: on every finalized block, look for an open challenge and
+//! answer it from the fragments in the [`DiskStore`]; a proof that could not be built
+//! or was refused is tried again on the next block until the challenge's deadline.
 
 use std::{
 	collections::BTreeMap,
@@ -8,25 +9,17 @@ use std::{
 };
 
 use anyhow::{anyhow, Context, Result};
+use deoss_chain::{calls, AccountId, Chain, Challenge, Keypair};
 use deoss_pipeline::{DiskStore, Manifest, Prover};
 use deoss_primitives::{derive_sample, Blake2bHasher, ChunkProof, ColumnIndex, Fid};
-use subxt_signer::sr25519::Keypair;
 use tokio::task::JoinHandle;
-
-use crate::{
-	chain::{challenge, miner_slot, submit, submit_proof_call, Challenge},
-	Client,
-};
-
-/// How often an agent looks for a new challenge.
-const POLL: Duration = Duration::from_millis(250);
 
 /// Proves every sample of `challenge` from `store`: sample `n` in file `files[n]`, in the
 /// column `miner` holds of it. A file the miner no longer holds needs no answer; it
 /// gets an empty proof.
 pub async fn prove_challenge(
-	client: &Client,
-	miner: [u8; 32],
+	chain: &Chain,
+	miner: AccountId,
 	store: &DiskStore,
 	challenge: &Challenge,
 ) -> Result<Vec<ChunkProof>> {
@@ -37,7 +30,7 @@ pub async fn prove_challenge(
 	let mut proofs: Vec<Option<ChunkProof>> = vec![None; challenge.files.len()];
 	for (fid, samples) in by_file {
 		let fid = Fid(fid);
-		let Some(slot) = miner_slot(client, miner, &fid).await? else {
+		let Some(slot) = chain.miner_slot(&miner, &fid).await? else {
 			let empty = ChunkProof { chunk: Default::default(), path: Default::default() };
 			samples.iter().for_each(|&n| proofs[n as usize] = Some(empty.clone()));
 			continue;
@@ -75,13 +68,13 @@ pub fn prove_samples(
 pub struct AgentReport {
 	/// Rounds whose proofs the chain accepted.
 	pub answered: Vec<u32>,
-	/// Rounds the agent could not answer, or whose proofs were refused, and why.
+	/// Rounds whose challenge could not be answered by its deadline, and the last reason.
 	pub unanswered: Vec<(u32, String)>,
 	/// Errors reading the chain.
 	pub errors: Vec<String>,
 }
 
-/// A background task that answers every challenge of one miner once, from its store.
+/// A background task that answers one miner's challenges from its store.
 pub struct MinerAgent {
 	report: Arc<Mutex<AgentReport>>,
 	task: JoinHandle<()>,
@@ -92,15 +85,15 @@ pub type Notify = Box<dyn Fn(String) + Send + Sync>;
 
 impl MinerAgent {
 	/// Starts answering `account`'s challenges from `store`.
-	pub fn spawn(client: Client, account: Keypair, store: DiskStore) -> Self {
-		Self::spawn_with(client, account, store, Box::new(|_| ()))
+	pub fn spawn(chain: Chain, account: Keypair, store: DiskStore) -> Self {
+		Self::spawn_with(chain, account, store, Box::new(|_| ()))
 	}
 
 	/// [`MinerAgent::spawn`], telling `notify` of every round answered or not and
 	/// every error reading the chain.
-	pub fn spawn_with(client: Client, account: Keypair, store: DiskStore, notify: Notify) -> Self {
+	pub fn spawn_with(chain: Chain, account: Keypair, store: DiskStore, notify: Notify) -> Self {
 		let report = Arc::new(Mutex::new(AgentReport::default()));
-		let task = tokio::spawn(run(client, account, store, report.clone(), notify));
+		let task = tokio::spawn(run(chain, account, store, report.clone(), notify));
 		Self { report, task }
 	}
 
@@ -121,45 +114,77 @@ impl Drop for MinerAgent {
 	}
 }
 
+/// The round being worked on and why its last attempt failed.
+struct Pending {
+	round: u32,
+	deadline: u32,
+	last_error: String,
+}
+
 async fn run(
-	client: Client,
+	chain: Chain,
 	account: Keypair,
 	store: DiskStore,
 	report: Arc<Mutex<AgentReport>>,
 	notify: Notify,
 ) {
 	let miner = account.public_key().0;
-	let mut last_round = None;
+	let mut answered_round = None;
+	let mut pending: Option<Pending> = None;
 	loop {
-		tokio::time::sleep(POLL).await;
-		let open = match challenge(&client, miner).await {
-			Ok(open) => open,
+		let mut blocks = match chain.finalized_events().await {
+			Ok(blocks) => blocks,
 			Err(error) => {
-				notify(format!("reading the chain failed: {error:#}"));
-				record(&report, |report| report.errors.push(format!("{error:#}")));
+				notify(format!("subscribing to finalized blocks failed: {error}"));
+				record(&report, |report| report.errors.push(error.to_string()));
+				tokio::time::sleep(Duration::from_secs(1)).await;
 				continue;
 			}
 		};
-		let Some(open) = open.filter(|open| last_round != Some(open.round)) else { continue };
-		// One attempt per round: a miner that lost data cannot do better by retrying.
-		last_round = Some(open.round);
-		let answered = async {
-			let proofs = prove_challenge(&client, miner, &store, &open).await?;
-			submit(&client, &submit_proof_call(&proofs), &account).await
+		while let Some(block) = blocks.next().await {
+			let number = match block {
+				Ok(block) => block.number as u32,
+				Err(error) => {
+					record(&report, |report| report.errors.push(error.to_string()));
+					break;
+				}
+			};
+			// A challenge left unanswered past its deadline is settled by the chain.
+			if let Some(left) = pending.take_if(|left| number >= left.deadline) {
+				notify(format!("round {}: not answered: {}", left.round, left.last_error));
+				record(&report, |report| report.unanswered.push((left.round, left.last_error)));
+			}
+			let open = match chain.challenge(&miner).await {
+				Ok(open) => open,
+				Err(error) => {
+					notify(format!("reading the chain failed: {error}"));
+					record(&report, |report| report.errors.push(error.to_string()));
+					continue;
+				}
+			};
+			let Some(open) = open.filter(|open| answered_round != Some(open.round)) else { continue };
+			let attempt = async {
+				let proofs = prove_challenge(&chain, miner, &store, &open).await?;
+				chain.submit(&calls::submit_proof(&proofs), &account).await?;
+				anyhow::Ok(())
+			}
+			.await;
+			match attempt {
+				Ok(()) => {
+					answered_round = Some(open.round);
+					pending = None;
+					notify(format!("round {}: {} samples proved and accepted", open.round, open.files.len()));
+					record(&report, |report| report.answered.push(open.round));
+				}
+				Err(error) => {
+					let reason = format!("{error:#}");
+					if pending.as_ref().is_none_or(|left| left.round != open.round) {
+						notify(format!("round {}: attempt failed, retrying each block until {}: {reason}", open.round, open.deadline));
+					}
+					pending = Some(Pending { round: open.round, deadline: open.deadline, last_error: reason });
+				}
+			}
 		}
-		.await;
-		match &answered {
-			Ok(_) => notify(format!(
-				"round {}: {} samples proved and accepted",
-				open.round,
-				open.files.len()
-			)),
-			Err(error) => notify(format!("round {}: not answered: {error:#}", open.round)),
-		}
-		record(&report, |report| match answered {
-			Ok(_) => report.answered.push(open.round),
-			Err(error) => report.unanswered.push((open.round, format!("{error:#}"))),
-		});
 	}
 }
 

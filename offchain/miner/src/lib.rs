@@ -1,15 +1,18 @@
-//! DeOSS storage miner, audit side: reads the chain's challenges for the miner's
-//! account, proves every sample from the fragments it keeps on disk
-//! ([`deoss_pipeline::DiskStore`]) with [`deoss_pipeline::Prover`], and submits the
-//! proofs; also what a restoring miner needs to prove a rebuilt column.
-//!
-//! [`chain`] holds the chain access (metadata only, no generated code), [`agent`] the
-//! background task; the `deoss-miner` binary runs one agent until stopped.
+//! DeOSS storage miner. The daemon ([`daemon::run`]) registers the miner if needed,
+//! serves the fragment API ([`server`]): columns of ASSIGNED deals pushed by their
+//! scheduler, every fragment verified against the manifest and the manifest against
+//! the FID, a receipt signed once the whole column verified; and fragments served to
+//! downloaders. It follows finalized events ([`follower`]) to move columns to
+//! permanent storage on `FileStored`, drop them when a deal ends otherwise, drop
+//! deleted files, and answer storage challenges ([`agent`]) until their deadline.
 
 pub mod agent;
-pub mod chain;
+pub mod columns;
+pub mod config;
+pub mod daemon;
+pub mod follower;
+pub mod server;
 
 pub use agent::{prove_challenge, prove_samples, AgentReport, MinerAgent};
-
-/// The subxt client: every runtime type comes from the node's metadata.
-pub type Client = subxt::OnlineClient<subxt::SubstrateConfig>;
+pub use columns::Columns;
+pub use config::MinerConfig;

@@ -62,10 +62,7 @@ fn gather(
 			report.missing.push((segment, column));
 			continue;
 		};
-		let expected_root = manifest.fragment_root(segment, column);
-		let matches = fragment.len() == shard_len as usize
-			&& merkle::fragment_root::<Hasher>(&fragment, chunk_size).as_ref() == expected_root;
-		if matches {
+		if fragment_matches(manifest, shard_len, chunk_size, segment, column, &fragment) {
 			shards[usize::from(column)] = Some(fragment);
 			intact += 1;
 		} else {
@@ -76,6 +73,63 @@ fn gather(
 		return Err(PipelineError::TooFewFragments { segment, intact, required: wanted });
 	}
 	Ok(shards)
+}
+
+fn fragment_matches(
+	manifest: &Manifest,
+	shard_len: u32,
+	chunk_size: usize,
+	segment: SegmentIndex,
+	column: ColumnIndex,
+	fragment: &[u8],
+) -> bool {
+	fragment.len() == shard_len as usize
+		&& merkle::fragment_root::<Hasher>(fragment, chunk_size).as_ref()
+			== manifest.fragment_root(segment, column)
+}
+
+/// Whether `fragment` is fragment `column` of segment `segment` of the file `manifest`
+/// describes (right length, right Merkle root). The manifest must have been checked
+/// against the FID ([`Manifest::verify`]).
+pub fn verify_fragment(
+	manifest: &Manifest,
+	geometry: &FileGeometry,
+	segment: SegmentIndex,
+	column: ColumnIndex,
+	fragment: &[u8],
+) -> bool {
+	let Some(shard_len) = geometry.shard_len(segment) else { return false };
+	let chunk_size = geometry.layout().chunk_size as usize;
+	fragment_matches(manifest, shard_len, chunk_size, segment, column, fragment)
+}
+
+/// Rebuilds the payload bytes of segment `segment` from `shards[column]`, of which at
+/// least k are present and each was checked with [`verify_fragment`]. Only decodes
+/// when a data shard is missing.
+pub fn decode_segment(
+	geometry: &FileGeometry,
+	segment: SegmentIndex,
+	mut shards: Vec<Option<Vec<u8>>>,
+) -> Result<Vec<u8>, PipelineError> {
+	let segment_len = geometry
+		.segment_len(segment)
+		.ok_or(PipelineError::MalformedManifest("segment outside the file"))? as usize;
+	let erasure = Erasure::new(geometry.layout())?;
+	let data_shards = erasure.data_shards();
+	let present = shards.iter().filter(|shard| shard.is_some()).count();
+	if shards.len() != erasure.total_shards() || present < data_shards {
+		return Err(PipelineError::TooFewFragments { segment, intact: present, required: data_shards });
+	}
+	if shards[..data_shards].iter().any(Option::is_none) {
+		erasure.recover_data(&mut shards)?;
+	}
+	let mut payload = Vec::with_capacity(segment_len);
+	for shard in shards.into_iter().take(data_shards) {
+		let shard = shard.ok_or(PipelineError::TooFewFragments { segment, intact: present, required: data_shards })?;
+		let take = (segment_len - payload.len()).min(shard.len());
+		payload.extend_from_slice(&shard[..take]);
+	}
+	Ok(payload)
 }
 
 /// The k data shards of one decoded segment, without the padding of a short last one.

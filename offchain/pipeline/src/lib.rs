@@ -38,7 +38,10 @@ pub mod store;
 pub use deoss_primitives as primitives;
 
 pub use crypto::{CryptoError, DataKey, Envelope, ObjectCipher, WrappedKey};
-pub use decode::{decode_payload, repair_column, DecodeReport, FragmentSource, PayloadReader};
+pub use decode::{
+	decode_payload, decode_segment, repair_column, verify_fragment, DecodeReport, FragmentSource,
+	PayloadReader,
+};
 pub use encode::{EncodedFile, EncodedSegment, Encoder, FragmentSink};
 pub use error::PipelineError;
 pub use manifest::Manifest;

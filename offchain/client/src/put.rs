@@ -1,0 +1,481 @@
+//! Putting an object: encode locally for the FID, declare, stream to the scheduler,
+//! wait for `FileStored`.
+
+use std::{
+	io::{self, Read},
+	path::PathBuf,
+	sync::Arc,
+	time::Duration,
+};
+
+use deoss_chain::{calls, events::FinalizedEvents, AccountId, ChainEvent};
+use deoss_pipeline::{payload_reader, EncodedFile, EncodedSegment, Encoder, ObjectOptions};
+use deoss_primitives::{Fid, Layout};
+use deoss_protocol::{routes, ErrorBody, SignedRequest, UploadState, UploadStatus};
+use tokio::sync::mpsc;
+
+use crate::{ClientError, DeossClient, Meta, REQUEST_TIMEOUT};
+
+/// Bytes sent per signed upload request.
+pub const PART_SIZE: usize = 8 * 1024 * 1024;
+
+/// Times a part is sent again after a broken connection, and times a deal is moved to
+/// another scheduler after the current one failed, before the put gives up.
+const RETRIES: u32 = 3;
+
+/// Where the object's bytes come from. Both are read twice: once to compute the FID,
+/// once to send the payload.
+#[derive(Clone, Debug)]
+pub enum PutSource {
+	/// A file on disk.
+	Path(PathBuf),
+	/// Bytes in memory.
+	Bytes(Arc<Vec<u8>>),
+}
+
+impl PutSource {
+	fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+		Ok(match self {
+			PutSource::Path(path) => Box::new(io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?)),
+			PutSource::Bytes(bytes) => Box::new(io::Cursor::new(SharedBytes(bytes.clone()))),
+		})
+	}
+
+	fn len(&self) -> Option<u64> {
+		match self {
+			PutSource::Path(path) => std::fs::metadata(path).ok().map(|meta| meta.len()),
+			PutSource::Bytes(bytes) => Some(bytes.len() as u64),
+		}
+	}
+}
+
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+	fn as_ref(&self) -> &[u8] {
+		&self.0
+	}
+}
+
+/// An object to put.
+#[derive(Clone, Debug)]
+pub struct PutRequest {
+	/// The owner; the client's account when `None` (otherwise the client must be an
+	/// operator the owner authorized with the Upload scope).
+	pub owner: Option<AccountId>,
+	/// The owner's bucket.
+	pub bucket: Vec<u8>,
+	/// The object's name in it.
+	pub name: Vec<u8>,
+	/// The bytes.
+	pub source: PutSource,
+	/// How to cut and encode the payload.
+	pub layout: Layout,
+	/// Regions the fragments may go to (at least one).
+	pub regions: Vec<[u8; 2]>,
+	/// Miners accepted whatever their region.
+	pub pinned: Vec<AccountId>,
+	/// Content type, description, keywords.
+	pub meta: Meta,
+	/// Compression and encryption.
+	pub options: ObjectOptions,
+}
+
+impl PutRequest {
+	/// `bytes` as `bucket/name`, default layout, the given regions, no options.
+	pub fn bytes(bucket: &str, name: &str, bytes: Vec<u8>, regions: &[[u8; 2]]) -> Self {
+		Self {
+			owner: None,
+			bucket: bucket.as_bytes().to_vec(),
+			name: name.as_bytes().to_vec(),
+			source: PutSource::Bytes(Arc::new(bytes)),
+			layout: Layout::default(),
+			regions: regions.to_vec(),
+			pinned: Vec::new(),
+			meta: Meta { content_type: "application/octet-stream".into(), ..Meta::default() },
+			options: ObjectOptions::default(),
+		}
+	}
+}
+
+/// How far a put got, as reported to the progress callback.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stage {
+	/// Object bytes read and encoded to compute the FID (`total` when known).
+	Encoding {
+		/// Bytes read.
+		done: u64,
+		/// The object's size, if known.
+		total: Option<u64>,
+	},
+	/// The deal was declared and assigned.
+	Declared {
+		/// The deal.
+		deal: u64,
+		/// The scheduler's endpoint.
+		scheduler: String,
+	},
+	/// Payload bytes the scheduler holds.
+	Uploading {
+		/// Bytes staged on the scheduler.
+		sent: u64,
+		/// Payload bytes in all.
+		total: u64,
+	},
+	/// The payload is with the scheduler; waiting for the chain to store it.
+	Storing,
+	/// The file is stored.
+	Stored,
+}
+
+/// What a successful put produced.
+#[derive(Clone, Debug)]
+pub struct PutOutcome {
+	/// The file.
+	pub fid: Fid,
+	/// The deal that stored it; `None` when the FID was stored already and the owner
+	/// was only added to it.
+	pub deal: Option<u64>,
+	/// Payload bytes (after compression and encryption).
+	pub payload_len: u64,
+	/// One miner per slot.
+	pub miners: Vec<AccountId>,
+	/// The scheduler that stored it (`None` for a deduplicated put).
+	pub scheduler: Option<AccountId>,
+}
+
+/// Bytes of the object read so far, for the progress callback.
+struct Counting<R> {
+	inner: R,
+	done: u64,
+	total: Option<u64>,
+	progress: Arc<dyn Fn(Stage) + Send + Sync>,
+}
+
+impl<R: Read> Read for Counting<R> {
+	fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+		let count = self.inner.read(buffer)?;
+		let before = self.done >> 22;
+		self.done += count as u64;
+		if self.done >> 22 != before || count == 0 {
+			(self.progress)(Stage::Encoding { done: self.done, total: self.total });
+		}
+		Ok(count)
+	}
+}
+
+/// The FID and manifest of `request`'s payload (first pass; fragments discarded).
+pub fn encode_locally(
+	request: &PutRequest,
+	progress: Arc<dyn Fn(Stage) + Send + Sync>,
+) -> Result<EncodedFile, ClientError> {
+	let object = Counting { inner: request.source.open()?, done: 0, total: request.source.len(), progress };
+	let payload = payload_reader(object, &request.options, request.layout.segment_size)?;
+	let mut discard = |_: &EncodedSegment| Ok(());
+	Ok(Encoder::new(request.layout)?.encode(payload, &mut discard)?)
+}
+
+impl DeossClient {
+	/// Puts an object; see the crate documentation. `progress` is told of every stage.
+	pub async fn put(
+		&self,
+		request: PutRequest,
+		progress: impl Fn(Stage) + Send + Sync + 'static,
+	) -> Result<PutOutcome, ClientError> {
+		let progress: Arc<dyn Fn(Stage) + Send + Sync> = Arc::new(progress);
+		if request.regions.is_empty() {
+			return Err(ClientError::Invalid("at least one region is needed".into()));
+		}
+		let owner = request.owner.unwrap_or_else(|| self.account());
+		if self.chain.object_fid(&owner, &request.bucket, &request.name).await?.is_some() {
+			return Err(ClientError::Invalid(format!(
+				"an object {}/{} exists already; delete it first",
+				String::from_utf8_lossy(&request.bucket),
+				String::from_utf8_lossy(&request.name)
+			)));
+		}
+		let encoded = {
+			let request = request.clone();
+			let progress = progress.clone();
+			tokio::task::spawn_blocking(move || encode_locally(&request, progress))
+				.await
+				.map_err(|error| ClientError::Io(io::Error::other(error)))??
+		};
+		let payload_len = encoded.manifest.payload_len;
+
+		// Subscribe before declaring, so no event of the deal is missed.
+		let mut blocks = self.chain.finalized_events().await?;
+		let declaration = calls::Declaration {
+			owner,
+			bucket: request.bucket.clone(),
+			name: request.name.clone(),
+			size: payload_len,
+			fid: encoded.fid,
+			layout: request.layout,
+			regions: request.regions.clone(),
+			pinned: request.pinned.clone(),
+			meta: request.meta.clone(),
+		};
+		let events = self.chain.submit(&calls::declare(&declaration), &self.signer).await?;
+		let mut assigned = None;
+		for event in ChainEvent::of_transaction(&events)? {
+			match event {
+				ChainEvent::DealAssigned(deal) => assigned = Some(deal),
+				ChainEvent::OwnerAdded(_) => {
+					progress(Stage::Stored);
+					let record = self.chain.file(&encoded.fid).await?;
+					return Ok(PutOutcome {
+						fid: encoded.fid,
+						deal: None,
+						payload_len,
+						miners: record.map(|record| record.miners).unwrap_or_default(),
+						scheduler: None,
+					});
+				}
+				_ => {}
+			}
+		}
+		let assigned = assigned.ok_or_else(|| ClientError::Invalid("declare emitted no DealAssigned".into()))?;
+		let deal = assigned.deal;
+		let mut scheduler = assigned.scheduler;
+		let mut reassignments = 0;
+		loop {
+			let endpoint = self.scheduler_endpoint(&scheduler).await?;
+			progress(Stage::Declared { deal, scheduler: endpoint.clone() });
+			let sent = self.upload(&request, deal, payload_len, &endpoint, &progress).await;
+			let failure = match sent {
+				Ok(()) => {
+					progress(Stage::Storing);
+					match self.wait_stored(&mut blocks, deal, &endpoint).await? {
+						Waited::Stored(miners) => {
+							progress(Stage::Stored);
+							return Ok(PutOutcome {
+								fid: encoded.fid,
+								deal: Some(deal),
+								payload_len,
+								miners,
+								scheduler: Some(scheduler),
+							});
+						}
+						Waited::Reassigned(next) => {
+							scheduler = next;
+							continue;
+						}
+						Waited::SchedulerFailed(reason) => reason,
+					}
+				}
+				Err(error @ ClientError::Refused { .. }) => return Err(error),
+				Err(error) => error.to_string(),
+			};
+			reassignments += 1;
+			if reassignments > RETRIES {
+				return Err(ClientError::DealFailed { deal, reason: failure });
+			}
+			tracing::warn!(deal, %failure, "scheduler failed, asking the chain for another one");
+			let events = self.chain.submit(&calls::request_reassign(deal), &self.signer).await.map_err(|error| {
+				ClientError::DealFailed { deal, reason: format!("{failure}; reassignment refused: {error}") }
+			})?;
+			scheduler = ChainEvent::of_transaction(&events)?
+				.into_iter()
+				.find_map(|event| match event {
+					ChainEvent::DealAssigned(assigned) if assigned.deal == deal => Some(assigned.scheduler),
+					_ => None,
+				})
+				.ok_or_else(|| ClientError::DealFailed { deal, reason: failure.clone() })?;
+		}
+	}
+
+	async fn scheduler_endpoint(&self, scheduler: &AccountId) -> Result<String, ClientError> {
+		Ok(self
+			.chain
+			.scheduler(scheduler)
+			.await?
+			.ok_or_else(|| ClientError::NotFound("the deal's scheduler is not registered".into()))?
+			.endpoint())
+	}
+
+	async fn status(&self, endpoint: &str, deal: u64) -> Result<UploadStatus, ClientError> {
+		let response = self
+			.http
+			.get(routes::url(endpoint, &routes::upload(deal)))
+			.timeout(REQUEST_TIMEOUT)
+			.send()
+			.await
+			.map_err(|error| unreachable(endpoint, error))?;
+		answer(endpoint, response).await
+	}
+
+	/// Sends the payload from where the scheduler's staging ends, resuming after a
+	/// broken connection or a refused offset; returns once the scheduler verified it.
+	async fn upload(
+		&self,
+		request: &PutRequest,
+		deal: u64,
+		payload_len: u64,
+		endpoint: &str,
+		progress: &Arc<dyn Fn(Stage) + Send + Sync>,
+	) -> Result<(), ClientError> {
+		let mut broken = 0;
+		loop {
+			let mut status = self.status(endpoint, deal).await?;
+			'parts: {
+				if status.state != UploadState::Receiving {
+					break 'parts;
+				}
+				progress(Stage::Uploading { sent: status.received, total: payload_len });
+				let mut parts = spawn_parts(request.clone(), status.received);
+				let mut offset = status.received;
+				while let Some(part) = parts.recv().await {
+					let part = part?;
+					let path = routes::upload_at(deal, offset);
+					let signed = SignedRequest::sign(&self.signer, "PUT", &path, &part);
+					let mut put = self.http.put(routes::url(endpoint, &path)).timeout(REQUEST_TIMEOUT);
+					for (name, value) in signed.headers {
+						put = put.header(name, value);
+					}
+					let len = part.len() as u64;
+					let response = match put.body(part).send().await {
+						Ok(response) => response,
+						Err(error) => {
+							broken += 1;
+							if broken > RETRIES {
+								return Err(unreachable(endpoint, error));
+							}
+							tracing::warn!(deal, %error, "upload broke, resuming");
+							tokio::time::sleep(Duration::from_millis(500 * u64::from(broken))).await;
+							break 'parts;
+						}
+					};
+					match answer::<UploadStatus>(endpoint, response).await {
+						Ok(next) => {
+							offset += len;
+							status = next;
+							progress(Stage::Uploading { sent: status.received, total: payload_len });
+							if status.state != UploadState::Receiving {
+								break 'parts;
+							}
+						}
+						// Another writer moved the staging on: ask where it stands.
+						Err(ClientError::Refused { code, .. }) if code == "wrong_offset" => break 'parts,
+						Err(error) => return Err(error),
+					}
+				}
+			}
+			match status.state {
+				UploadState::Receiving => {
+					broken += 1;
+					if broken > RETRIES {
+						return Err(ClientError::DealFailed {
+							deal,
+							reason: format!("the scheduler holds {} of {payload_len} bytes after every part was sent", status.received),
+						});
+					}
+				}
+				UploadState::Failed =>
+					return Err(ClientError::DealFailed { deal, reason: status.error.unwrap_or_default() }),
+				_ => return Ok(()),
+			}
+		}
+	}
+
+	async fn wait_stored(&self, blocks: &mut FinalizedEvents, deal: u64, endpoint: &str) -> Result<Waited, ClientError> {
+		let mut check = tokio::time::interval(Duration::from_secs(2));
+		check.tick().await;
+		loop {
+			tokio::select! {
+				block = blocks.next() => {
+					let block = match block {
+						Some(block) => block?,
+						None => return Err(ClientError::Chain(deoss_chain::ChainError::Rpc("the finalized block subscription ended".into()))),
+					};
+					for event in block.events {
+						match event {
+							ChainEvent::FileStored(stored) if stored.deal == deal => return Ok(Waited::Stored(stored.miners)),
+							ChainEvent::DealFailed(ended) if ended.deal == deal =>
+								return Err(ClientError::DealFailed { deal, reason: "the deal timed out with no scheduler left to take it".into() }),
+							ChainEvent::DealCancelled(ended) if ended.deal == deal =>
+								return Err(ClientError::DealFailed { deal, reason: "the deal was cancelled".into() }),
+							ChainEvent::DealAssigned(assigned) if assigned.deal == deal && assigned.replaced.is_some() =>
+								return Ok(Waited::Reassigned(assigned.scheduler)),
+							_ => {}
+						}
+					}
+				}
+				_ = check.tick() => {
+					if let Ok(status) = self.status(endpoint, deal).await {
+						if status.state == UploadState::Failed {
+							return Ok(Waited::SchedulerFailed(status.error.unwrap_or_default()));
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+enum Waited {
+	Stored(Vec<AccountId>),
+	Reassigned(AccountId),
+	SchedulerFailed(String),
+}
+
+/// Reads the payload again on a blocking thread from `start` on, in parts; at most
+/// two parts wait in memory.
+fn spawn_parts(request: PutRequest, start: u64) -> mpsc::Receiver<io::Result<Vec<u8>>> {
+	let (sender, receiver) = mpsc::channel(2);
+	tokio::task::spawn_blocking(move || {
+		let produce = || -> io::Result<()> {
+			let object = request.source.open()?;
+			let mut payload = payload_reader(object, &request.options, request.layout.segment_size)
+				.map_err(io::Error::other)?;
+			io::copy(&mut (&mut payload).take(start), &mut io::sink())?;
+			let mut first = true;
+			loop {
+				let mut part = Vec::with_capacity(PART_SIZE);
+				(&mut payload).take(PART_SIZE as u64).read_to_end(&mut part)?;
+				// An empty payload still sends one (empty) part.
+				if part.is_empty() && !(first && start == 0) {
+					return Ok(());
+				}
+				let last = part.len() < PART_SIZE;
+				first = false;
+				if sender.blocking_send(Ok(part)).is_err() || last {
+					return Ok(());
+				}
+			}
+		};
+		if let Err(error) = produce() {
+			let _ = sender.blocking_send(Err(error));
+		}
+	});
+	receiver
+}
+
+pub(crate) fn unreachable(endpoint: &str, error: reqwest::Error) -> ClientError {
+	ClientError::Unreachable { service: endpoint.to_string(), reason: error.to_string() }
+}
+
+/// The JSON of a success answer, or the refusal it carries.
+pub(crate) async fn answer<T: serde::de::DeserializeOwned>(
+	endpoint: &str,
+	response: reqwest::Response,
+) -> Result<T, ClientError> {
+	let status = response.status();
+	let bytes = response.bytes().await.map_err(|error| unreachable(endpoint, error))?;
+	if status.is_success() {
+		return serde_json::from_slice(&bytes).map_err(|error| ClientError::Refused {
+			service: endpoint.to_string(),
+			code: "malformed_answer".into(),
+			reason: error.to_string(),
+		});
+	}
+	let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
+	Err(match body {
+		Some(body) => ClientError::Refused { service: endpoint.to_string(), code: body.error, reason: body.reason },
+		None => ClientError::Refused {
+			service: endpoint.to_string(),
+			code: status.as_u16().to_string(),
+			reason: String::from_utf8_lossy(&bytes).into_owned(),
+		},
+	})
+}
