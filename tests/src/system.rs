@@ -52,7 +52,8 @@ impl Default for SystemConfig {
 			regions: vec!["DE".into(), "FR".into(), "US".into()],
 			miner_capacity_gib: 4,
 			block_time_ms: 500,
-			dir: None,
+			// Set DEOSS_SYSTEM_DIR to keep every log, key and data directory after a run.
+			dir: std::env::var_os("DEOSS_SYSTEM_DIR").map(PathBuf::from),
 			rpc_port: None,
 			instant: false,
 		}

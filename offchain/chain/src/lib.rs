@@ -88,8 +88,9 @@ pub struct Chain {
 	client: Client,
 	rpc: RpcClient,
 	/// Per account, held while a transaction of that account is signed and handed to
-	/// the pool, so concurrent submissions take consecutive nonces.
-	nonce_locks: Arc<std::sync::Mutex<HashMap<AccountId, Arc<Mutex<()>>>>>,
+	/// the pool, so concurrent submissions take consecutive nonces; it holds the next
+	/// nonce this client would use (the pool may not list the last one yet).
+	nonce_locks: Arc<std::sync::Mutex<HashMap<AccountId, Arc<Mutex<Option<u64>>>>>>,
 }
 
 impl Chain {
@@ -138,10 +139,11 @@ impl Chain {
 		loop {
 			attempt += 1;
 			let progress = {
-				let _held = lock.lock().await;
-				async {
-					// The pool-aware nonce, so transactions in flight are counted.
-					let nonce: u64 = self
+				let mut next_nonce = lock.lock().await;
+				let submitted = async {
+					// The pool-aware nonce, so transactions in flight are counted, or
+					// past the last one this client handed to the pool.
+					let pool_nonce: u64 = self
 						.rpc
 						.request(
 							"system_accountNextIndex",
@@ -149,20 +151,36 @@ impl Chain {
 						)
 						.await
 						.map_err(rpc_error)?;
+					let nonce = next_nonce.map_or(pool_nonce, |next| next.max(pool_nonce));
 					let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
 						.nonce(nonce)
 						.build();
 					let mut transactions =
 						self.client.transactions().await.map_err(rpc_error)?;
-					transactions
+					let progress = transactions
 						.sign_and_submit_then_watch(call, signer, params)
 						.await
-						.map_err(|error| ChainError::Rpc(error.to_string()))
+						.map_err(|error| ChainError::Rpc(error.to_string()))?;
+					Ok((progress, nonce))
 				}
-				.await
+				.await;
+				match submitted {
+					Ok((progress, nonce)) => {
+						*next_nonce = Some(nonce + 1);
+						Ok(progress)
+					}
+					Err(error) => {
+						// Start again from what the pool says.
+						*next_nonce = None;
+						Err(error)
+					}
+				}
 			};
 			let outcome = match progress {
 				Ok(progress) => progress.wait_for_finalized_success().await.map_err(|error| {
+					if let Ok(mut next) = lock.try_lock() {
+						*next = None;
+					}
 					let text = error.to_string();
 					if text.contains("dispatch") || text.contains("Dispatch") {
 						ChainError::Dispatch(text)
@@ -376,7 +394,7 @@ impl Chain {
 /// Whether a submission error is worth another attempt.
 fn retryable(reason: &str) -> bool {
 	let reason = reason.to_ascii_lowercase();
-	["priority is too low", "stale", "future", "outdated", "connection", "restart", "dropped", "usurped"]
+	["too low", "stale", "future", "outdated", "connection", "restart", "dropped", "usurped", "invalid transaction"]
 		.iter()
 		.any(|needle| reason.contains(needle))
 }

@@ -246,7 +246,7 @@ impl DeossClient {
 			let failure = match sent {
 				Ok(()) => {
 					progress(Stage::Storing);
-					match self.wait_stored(&mut blocks, deal, &endpoint).await? {
+					match self.wait_stored(&mut blocks, deal, &encoded.fid, &scheduler, &endpoint).await? {
 						Waited::Stored(miners) => {
 							progress(Stage::Stored);
 							return Ok(PutOutcome {
@@ -378,9 +378,18 @@ impl DeossClient {
 		}
 	}
 
-	async fn wait_stored(&self, blocks: &mut FinalizedEvents, deal: u64, endpoint: &str) -> Result<Waited, ClientError> {
+	/// Waits until the deal ends or moves. Events give the fast path; the deal's state
+	/// on chain is read again at every block and every two seconds, so nothing is
+	/// missed if the subscription lagged while the payload was being sent.
+	async fn wait_stored(
+		&self,
+		blocks: &mut FinalizedEvents,
+		deal: u64,
+		fid: &Fid,
+		scheduler: &AccountId,
+		endpoint: &str,
+	) -> Result<Waited, ClientError> {
 		let mut check = tokio::time::interval(Duration::from_secs(2));
-		check.tick().await;
 		loop {
 			tokio::select! {
 				block = blocks.next() => {
@@ -391,10 +400,6 @@ impl DeossClient {
 					for event in block.events {
 						match event {
 							ChainEvent::FileStored(stored) if stored.deal == deal => return Ok(Waited::Stored(stored.miners)),
-							ChainEvent::DealFailed(ended) if ended.deal == deal =>
-								return Err(ClientError::DealFailed { deal, reason: "the deal timed out with no scheduler left to take it".into() }),
-							ChainEvent::DealCancelled(ended) if ended.deal == deal =>
-								return Err(ClientError::DealFailed { deal, reason: "the deal was cancelled".into() }),
 							ChainEvent::DealAssigned(assigned) if assigned.deal == deal && assigned.replaced.is_some() =>
 								return Ok(Waited::Reassigned(assigned.scheduler)),
 							_ => {}
@@ -407,6 +412,19 @@ impl DeossClient {
 							return Ok(Waited::SchedulerFailed(status.error.unwrap_or_default()));
 						}
 					}
+				}
+			}
+			match self.chain.deal(deal).await? {
+				Some(open) if open.scheduler != *scheduler => return Ok(Waited::Reassigned(open.scheduler)),
+				Some(_) => {}
+				None => {
+					return match self.chain.file(fid).await? {
+						Some(record) => Ok(Waited::Stored(record.miners)),
+						None => Err(ClientError::DealFailed {
+							deal,
+							reason: "the deal ended without storing the file (timed out with no scheduler left, or cancelled)".into(),
+						}),
+					};
 				}
 			}
 		}
