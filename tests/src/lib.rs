@@ -19,7 +19,6 @@ use std::{
 use anyhow::{anyhow, bail, Context, Result};
 use subxt::{
 	dynamic,
-	ext::scale_decode::{self, DecodeAsType},
 	extrinsics::ExtrinsicEvents,
 	rpcs::{rpc_params, RpcClient},
 	SubstrateConfig,
@@ -103,7 +102,12 @@ impl MinerProcess {
 	/// Starts `deoss-miner run` for the account `suri` signing receipts with
 	/// `auth_suri`, keeping its data in `data_dir` (its permanent store is
 	/// `data_dir/store`), in region DE.
-	pub fn start(url: &str, suri: &str, auth_suri: &str, data_dir: &std::path::Path) -> Result<Self> {
+	pub fn start(
+		url: &str,
+		suri: &str,
+		auth_suri: &str,
+		data_dir: &std::path::Path,
+	) -> Result<Self> {
 		let log_dir = tempfile::tempdir()?;
 		let log_path = log_dir.path().join("miner.log");
 		let log = File::create(&log_path)?;
@@ -362,25 +366,7 @@ pub fn event_names(events: &ExtrinsicEvents<SubstrateConfig>) -> Result<Vec<Stri
 /// One DOSS, the native token, in its smallest unit (12 decimals).
 pub const UNIT: u128 = 1_000_000_000_000;
 
-/// An account's `System.Account` entry, the fields the tests read.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct AccountInfo {
-	/// Transactions sent.
-	pub nonce: u32,
-	/// Balances.
-	pub data: AccountData,
-}
-
-/// Balances of an account.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct AccountData {
-	/// Spendable.
-	pub free: u128,
-	/// Held (stakes, deposits).
-	pub reserved: u128,
-}
+pub use deoss_chain::{AccountData, AccountInfo};
 
 /// `System.Account` of `who` at the best block.
 pub async fn account(client: &Client, who: [u8; 32]) -> Result<AccountInfo> {

@@ -7,7 +7,7 @@ use deoss_pipeline::{EncodedFile, EncodedSegment, Encoder};
 use deoss_primitives::{receipt_message, Fid, Layout};
 use subxt::{
 	dynamic::{self, Value},
-	ext::scale_decode::{self, DecodeAsFields, DecodeAsType},
+	ext::scale_decode::DecodeAsFields,
 	extrinsics::ExtrinsicEvents,
 	SubstrateConfig,
 };
@@ -69,16 +69,7 @@ pub fn region(code: &str) -> Value {
 	Value::from_bytes(code.as_bytes())
 }
 
-/// `layout` as a call argument.
-pub fn layout_value(layout: &Layout) -> Value {
-	Value::named_composite([
-		("segment_size", Value::u128(layout.segment_size.into())),
-		("data_shards", Value::u128(layout.data_shards.into())),
-		("parity_shards", Value::u128(layout.parity_shards.into())),
-		("chunk_size", Value::u128(layout.chunk_size.into())),
-		("replicas", Value::u128(layout.replicas.into())),
-	])
-}
+pub use deoss_chain::calls::layout_value;
 
 /// Object metadata with a content type and nothing else.
 pub fn empty_meta() -> Value {
@@ -148,15 +139,7 @@ pub struct Declaration<'a> {
 	pub layout: Layout,
 }
 
-/// `FileBank.DealAssigned`: the deal and the scheduler that must report it.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct DealAssigned {
-	/// The deal.
-	pub deal: u64,
-	/// The scheduler in charge.
-	pub scheduler: [u8; 32],
-}
+pub use deoss_chain::events::DealAssigned;
 
 /// Declares `object` for `owner`, regions DE, nothing pinned.
 pub async fn declare(
@@ -216,52 +199,13 @@ pub fn receipts(deal: u64, fid: &Fid, miners: &[Miner], signers: &[&Keypair]) ->
 		.collect()
 }
 
-/// One owner's name for a stored file.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct Ownership {
-	/// The owner.
-	pub owner: [u8; 32],
-	/// The bucket.
-	pub bucket: Vec<u8>,
-	/// The object's name.
-	pub name: Vec<u8>,
-}
-
-/// `FileBank.Files` entry, the fields the tests read.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct FileRecord {
-	/// Everyone holding the file under a name.
-	pub owners: Vec<Ownership>,
-	/// Payload bytes.
-	pub size: u64,
-	/// Bytes each miner holds.
-	pub column_bytes: u64,
-	/// One miner per slot.
-	pub miners: Vec<[u8; 32]>,
-}
+pub use deoss_chain::{FileRecord, MinerInfo, Ownership};
 
 /// `FileBank.Files(fid)` at the last finalized block.
 pub async fn file(client: &Client, fid: &Fid) -> Result<Option<FileRecord>> {
 	let address = dynamic::storage::<([u8; 32],), FileRecord>("FileBank", "Files");
 	let at = client.at_current_block().await?;
 	Ok(at.storage().try_fetch(address, (fid.0,)).await?.map(|v| v.decode()).transpose()?)
-}
-
-
-/// `StorageProviders.Miners` entry, the fields the tests read.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub struct MinerInfo {
-	/// Stake held.
-	pub stake: u128,
-	/// Declared capacity in bytes.
-	pub capacity_bytes: u64,
-	/// Bytes of stored fragments.
-	pub used_bytes: u64,
-	/// Bytes set aside for incoming fragments.
-	pub reserved_bytes: u64,
 }
 
 /// `StorageProviders.Miners(miner)` at the last finalized block.

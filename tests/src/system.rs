@@ -223,7 +223,8 @@ impl System {
 			let name = format!("scheduler-{index}");
 			let home = dir.join(&name);
 			fs::create_dir_all(&home)?;
-			let account = write_key(&home.join("account.key"), &format!("//deoss-dev//scheduler//{index}"))?;
+			let account =
+				write_key(&home.join("account.key"), &format!("//deoss-dev//scheduler//{index}"))?;
 			let port = free_port()?;
 			let region = config.regions[index % config.regions.len()].clone();
 			let config_path = home.join("scheduler.toml");
@@ -251,7 +252,8 @@ impl System {
 			let name = format!("miner-{index}");
 			let home = dir.join(&name);
 			fs::create_dir_all(&home)?;
-			let account = write_key(&home.join("account.key"), &format!("//deoss-dev//miner//{index}"))?;
+			let account =
+				write_key(&home.join("account.key"), &format!("//deoss-dev//miner//{index}"))?;
 			write_key(&home.join("auth.key"), &format!("//deoss-dev//miner//{index}//auth"))?;
 			let port = free_port()?;
 			let region = config.regions[index % config.regions.len()].clone();
@@ -315,9 +317,15 @@ impl System {
 					bail!("{} exited during start-up:\n{}", service.name, tail(&service.log(), 30));
 				}
 				let registered = if service.name.starts_with("miner") {
-					self.chain.miner(&service.id()).await?.is_some_and(|info| info.endpoint() == service.endpoint)
+					self.chain
+						.miner(&service.id())
+						.await?
+						.is_some_and(|info| info.endpoint() == service.endpoint)
 				} else {
-					self.chain.scheduler(&service.id()).await?.is_some_and(|info| info.endpoint() == service.endpoint)
+					self.chain
+						.scheduler(&service.id())
+						.await?
+						.is_some_and(|info| info.endpoint() == service.endpoint)
 				};
 				let answers = http
 					.get(format!("{}/v1/health", service.endpoint))
@@ -329,7 +337,11 @@ impl System {
 					break;
 				}
 				if Instant::now() > deadline {
-					bail!("{} not ready after {READY_TIMEOUT:?}:\n{}", service.name, tail(&service.log(), 30));
+					bail!(
+						"{} not ready after {READY_TIMEOUT:?}:\n{}",
+						service.name,
+						tail(&service.log(), 30)
+					);
 				}
 				tokio::time::sleep(Duration::from_millis(200)).await;
 			}

@@ -8,16 +8,20 @@
 use std::{collections::BTreeMap, io, time::Duration};
 
 use anyhow::{anyhow, ensure, Context, Result};
+use deoss_chain::{
+	calls,
+	events::{ChallengeFailed, ChallengeIssued, ProofAccepted},
+	Chain,
+};
 use deoss_e2e::{
 	event_names,
 	events::EventLog,
 	market::{
-		declare, encode, file, find_event, miner_info, object_bytes, prepare_owner,
-		receipts, register_miner, register_scheduler, Declaration, Miner, MINER_STAKE,
+		declare, encode, file, find_event, miner_info, object_bytes, prepare_owner, receipts,
+		register_miner, register_scheduler, Declaration, Miner, MINER_STAKE,
 	},
 	submit, wait_until, Client, MinerProcess, Node, NodeConfig,
 };
-use deoss_chain::{calls, Chain};
 use deoss_miner::{prove_samples, MinerAgent};
 use deoss_pipeline::{
 	decode_payload, repair_column, DiskStore, EncodedSegment, Encoder, FragmentSink, Prover,
@@ -54,30 +58,6 @@ const LOST_SEGMENT: SegmentIndex = 1;
 /// Generous bound for anything that takes a challenge round or less (20 blocks
 /// of 500 ms in the dev runtime).
 const ROUND: Duration = Duration::from_secs(45);
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct ChallengeIssued {
-	miner: [u8; 32],
-	round: u32,
-	samples: u32,
-	deadline: u32,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct ProofAccepted {
-	miner: [u8; 32],
-	round: u32,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct ChallengeFailed {
-	miner: [u8; 32],
-	round: u32,
-	consecutive_failures: u32,
-}
 
 #[derive(Debug, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]

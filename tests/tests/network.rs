@@ -12,7 +12,12 @@ use std::{
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use codec::Encode;
-use deoss_chain::{calls, signer::parse_secret, Chain, ChainEvent, Keypair};
+use deoss_chain::{
+	calls,
+	events::{ChallengeFailed, ProofAccepted},
+	signer::parse_secret,
+	Chain, ChainEvent, Keypair,
+};
 use deoss_client::{DeossClient, GetRequest, PutOutcome, PutRequest, Target};
 use deoss_e2e::{
 	events::EventLog,
@@ -23,7 +28,6 @@ use deoss_e2e::{
 use deoss_pipeline::{EncodedSegment, Encoder};
 use deoss_primitives::{Fid, Layout};
 use deoss_protocol::{routes, ErrorBody, SignedRequest};
-use subxt::ext::scale_decode::{self, DecodeAsType};
 
 const MIB: usize = 1024 * 1024;
 
@@ -31,20 +35,6 @@ const MIB: usize = 1024 * 1024;
 #[derive(Default)]
 struct Seen {
 	schedulers: BTreeSet<[u8; 32]>,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct ProofAccepted {
-	miner: [u8; 32],
-	round: u32,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct ChallengeFailed {
-	miner: [u8; 32],
-	round: u32,
 }
 
 #[tokio::test]
@@ -77,9 +67,17 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	// 1. A 64 MiB object with the default layout, a range of it, and small objects
 	//    around the segment size.
 	let big = object_bytes(64 * MIB);
-	let stored = put(&alice_client, PutRequest::bytes("e2e", "big.bin", big.clone(), &all_regions), &mut seen).await?;
+	let stored = put(
+		&alice_client,
+		PutRequest::bytes("e2e", "big.bin", big.clone(), &all_regions),
+		&mut seen,
+	)
+	.await?;
 	let record = chain.file(&stored.fid).await?.context("the big file is recorded")?;
-	ensure!(record.miners.len() == 12 && distinct(&record.miners) == 12, "12 distinct miners: {record:?}");
+	ensure!(
+		record.miners.len() == 12 && distinct(&record.miners) == 12,
+		"12 distinct miners: {record:?}"
+	);
 	let back = alice_client.get_bytes(GetRequest::plain(object(b"big.bin"))).await?;
 	ensure!(back == big, "the 64 MiB object came back bit-exact ({} bytes)", back.len());
 	let (start, end) = (10_000_000u64, 20_000_123u64);
@@ -91,7 +89,8 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	for size in [0, 1, segment - 1, segment + 1] {
 		let name = format!("small-{size}");
 		let bytes = object_bytes(size);
-		put(&alice_client, PutRequest::bytes("e2e", &name, bytes.clone(), &all_regions), &mut seen).await?;
+		put(&alice_client, PutRequest::bytes("e2e", &name, bytes.clone(), &all_regions), &mut seen)
+			.await?;
 		let back = alice_client.get_bytes(GetRequest::plain(object(name.as_bytes()))).await?;
 		ensure!(back == bytes, "{size} bytes came back bit-exact");
 	}
@@ -102,7 +101,9 @@ async fn scenarios(system: &mut System) -> Result<()> {
 		let bytes = object_bytes(MIB + n * 4099);
 		let name = format!("parallel-{n}");
 		async move {
-			let outcome = client.put(PutRequest::bytes("e2e", &name, bytes.clone(), &all_regions), |_| ()).await?;
+			let outcome = client
+				.put(PutRequest::bytes("e2e", &name, bytes.clone(), &all_regions), |_| ())
+				.await?;
 			let back = client.get_bytes(GetRequest::plain(object(name.as_bytes()))).await?;
 			ensure!(back == bytes, "{name} came back bit-exact");
 			anyhow::Ok(outcome)
@@ -122,17 +123,26 @@ async fn scenarios(system: &mut System) -> Result<()> {
 		let region = chain.miner(miner).await?.context("a registered holder")?.region;
 		ensure!(&region == b"FR", "a FR-only deal landed in {}", String::from_utf8_lossy(&region));
 	}
-	let pinned = system.miners.iter().find(|miner| miner.region == "DE").context("a DE miner")?.id();
+	let pinned =
+		system.miners.iter().find(|miner| miner.region == "DE").context("a DE miner")?.id();
 	let mut with_pin = PutRequest::bytes("e2e", "pinned.bin", object_bytes(300_001), &[*b"US"]);
 	with_pin.layout = small_layout;
 	with_pin.pinned = vec![pinned];
 	let outcome = put(&alice_client, with_pin, &mut seen).await?;
-	ensure!(outcome.miners.contains(&pinned), "the pinned miner holds a column: {:?}", outcome.miners);
+	ensure!(
+		outcome.miners.contains(&pinned),
+		"the pinned miner holds a column: {:?}",
+		outcome.miners
+	);
 
 	// 4. Bad input, straight at the daemons: each refused with its reason, nothing
 	//    stored or signed, no daemon down.
 	refusals(system, &chain, &alice).await?;
-	ensure!(seen.schedulers.len() == 2, "deals went through both schedulers: {:?}", seen.schedulers);
+	ensure!(
+		seen.schedulers.len() == 2,
+		"deals went through both schedulers: {:?}",
+		seen.schedulers
+	);
 
 	// 5. The miners pass audit rounds for the columns they received over the network.
 	let holders: BTreeSet<[u8; 32]> = record.miners.iter().copied().collect();
@@ -163,7 +173,11 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	let holder_dirs: Vec<_> = record
 		.miners
 		.iter()
-		.map(|miner| system.miner(miner).map(|service| service.data_dir.join("store").join(stored.fid.to_string())))
+		.map(|miner| {
+			system
+				.miner(miner)
+				.map(|service| service.data_dir.join("store").join(stored.fid.to_string()))
+		})
 		.collect::<Option<_>>()
 		.context("every holder is one of ours")?;
 	ensure!(holder_dirs.iter().all(|dir| dir.exists()), "every holder keeps the column on disk");
@@ -192,7 +206,13 @@ fn distinct(miners: &[[u8; 32]]) -> usize {
 
 fn dir_bytes(dir: &Path) -> u64 {
 	std::fs::read_dir(dir)
-		.map(|entries| entries.filter_map(Result::ok).filter_map(|entry| entry.metadata().ok()).map(|meta| meta.len()).sum())
+		.map(|entries| {
+			entries
+				.filter_map(Result::ok)
+				.filter_map(|entry| entry.metadata().ok())
+				.map(|meta| meta.len())
+				.sum()
+		})
 		.unwrap_or(0)
 }
 
@@ -200,7 +220,8 @@ async fn put(client: &DeossClient, request: PutRequest, seen: &mut Seen) -> Resu
 	let name = String::from_utf8_lossy(&request.name).into_owned();
 	let outcome = client.put(request, |_| ()).await.with_context(|| format!("putting {name}"))?;
 	ensure!(outcome.deal.is_some(), "a new file needs a deal");
-	let record = client.chain().file(&outcome.fid).await?.with_context(|| format!("{name} recorded"))?;
+	let record =
+		client.chain().file(&outcome.fid).await?.with_context(|| format!("{name} recorded"))?;
 	ensure!(record.miners == outcome.miners, "the record names the miners FileStored named");
 	seen.schedulers.extend(outcome.scheduler);
 	Ok(outcome)
@@ -234,7 +255,14 @@ async fn signed(
 	body: Vec<u8>,
 ) -> Result<(u16, Option<ErrorBody>)> {
 	let headers = SignedRequest::sign(signer, method, path, &body).headers;
-	send(http, reqwest::Method::from_bytes(method.as_bytes())?, routes::url(endpoint, path), &headers, body).await
+	send(
+		http,
+		reqwest::Method::from_bytes(method.as_bytes())?,
+		routes::url(endpoint, path),
+		&headers,
+		body,
+	)
+	.await
 }
 
 fn expect(answer: (u16, Option<ErrorBody>), status: u16, code: &str) -> Result<()> {
@@ -278,44 +306,97 @@ async fn refusals(system: &System, chain: &Chain, alice: &Keypair) -> Result<()>
 		.iter()
 		.find(|service| service.id() == assigned.scheduler)
 		.context("one of ours")?;
-	let other = system.schedulers.iter().find(|service| service.id() != assigned.scheduler).context("two schedulers")?;
+	let other = system
+		.schedulers
+		.iter()
+		.find(|service| service.id() != assigned.scheduler)
+		.context("two schedulers")?;
 	let endpoint = scheduler.endpoint.as_str();
 	let at0 = routes::upload_at(deal, 0);
 	let half = payload[..50_000].to_vec();
 
 	// Scheduler: unknown deal, wrong scheduler, unsigned, forged, not the owner.
-	expect(signed(&http, alice, "PUT", endpoint, &routes::upload_at(999_999, 0), half.clone()).await?, 404, "deal_not_open")?;
-	expect(signed(&http, alice, "PUT", &other.endpoint, &at0, half.clone()).await?, 409, "not_assigned_here")?;
-	expect(send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &[], half.clone()).await?, 401, "unsigned")?;
+	expect(
+		signed(&http, alice, "PUT", endpoint, &routes::upload_at(999_999, 0), half.clone()).await?,
+		404,
+		"deal_not_open",
+	)?;
+	expect(
+		signed(&http, alice, "PUT", &other.endpoint, &at0, half.clone()).await?,
+		409,
+		"not_assigned_here",
+	)?;
+	expect(
+		send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &[], half.clone()).await?,
+		401,
+		"unsigned",
+	)?;
 	let mut forged = SignedRequest::sign(&charlie, "PUT", &at0, &half).headers;
 	forged[0].1 = format!("0x{}", hex::encode(alice.public_key().0));
-	expect(send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &forged, half.clone()).await?, 401, "bad_signature")?;
+	expect(
+		send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &forged, half.clone())
+			.await?,
+		401,
+		"bad_signature",
+	)?;
 	let mut tampered = SignedRequest::sign(alice, "PUT", &at0, &half).headers;
 	tampered[2].1 = format!("0x{}", hex::encode([7u8; 32]));
-	expect(send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &tampered, half.clone()).await?, 401, "digest_mismatch")?;
-	expect(signed(&http, &charlie, "PUT", endpoint, &at0, half.clone()).await?, 403, "not_authorized")?;
+	expect(
+		send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &tampered, half.clone())
+			.await?,
+		401,
+		"digest_mismatch",
+	)?;
+	expect(
+		signed(&http, &charlie, "PUT", endpoint, &at0, half.clone()).await?,
+		403,
+		"not_authorized",
+	)?;
 	ensure!(staged(&http, endpoint, deal).await? == 0, "nothing staged after refusals");
 
 	// A part accepted once; its replay, a wrong offset and too many bytes refused.
 	let first = SignedRequest::sign(alice, "PUT", &at0, &half).headers;
-	let (status, _) = send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &first, half.clone()).await?;
+	let (status, _) =
+		send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &first, half.clone())
+			.await?;
 	ensure!(status == 200, "the first half is accepted: {status}");
-	expect(send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &first, half.clone()).await?, 401, "replayed")?;
-	expect(signed(&http, alice, "PUT", endpoint, &routes::upload_at(deal, 10), half.clone()).await?, 409, "wrong_offset")?;
+	expect(
+		send(&http, reqwest::Method::PUT, routes::url(endpoint, &at0), &first, half.clone())
+			.await?,
+		401,
+		"replayed",
+	)?;
+	expect(
+		signed(&http, alice, "PUT", endpoint, &routes::upload_at(deal, 10), half.clone()).await?,
+		409,
+		"wrong_offset",
+	)?;
 	let too_long = vec![0u8; 50_001];
-	expect(signed(&http, alice, "PUT", endpoint, &routes::upload_at(deal, 50_000), too_long).await?, 413, "too_many_bytes")?;
+	expect(
+		signed(&http, alice, "PUT", endpoint, &routes::upload_at(deal, 50_000), too_long).await?,
+		413,
+		"too_many_bytes",
+	)?;
 	ensure!(staged(&http, endpoint, deal).await? == 50_000, "only the accepted half is staged");
 
 	// The rest with one byte changed: the FID does not match, the payload is dropped
 	// and nothing reaches a miner.
 	let mut wrong = payload[50_000..].to_vec();
 	wrong[123] ^= 1;
-	expect(signed(&http, alice, "PUT", endpoint, &routes::upload_at(deal, 50_000), wrong).await?, 400, "payload_refused")?;
+	expect(
+		signed(&http, alice, "PUT", endpoint, &routes::upload_at(deal, 50_000), wrong).await?,
+		400,
+		"payload_refused",
+	)?;
 	ensure!(staged(&http, endpoint, deal).await? == 0, "the refused payload is dropped");
 	for miner in &system.miners {
 		let incoming = miner.data_dir.join("incoming");
 		let entries = std::fs::read_dir(&incoming).map(|dir| dir.count()).unwrap_or(0);
-		ensure!(entries == 0, "{} received nothing of a refused payload ({entries} entries)", miner.name);
+		ensure!(
+			entries == 0,
+			"{} received nothing of a refused payload ({entries} entries)",
+			miner.name
+		);
 	}
 
 	// Miner: only the deal's scheduler may push, only what verifies is kept, no receipt
@@ -324,18 +405,113 @@ async fn refusals(system: &System, chain: &Chain, alice: &Keypair) -> Result<()>
 	let miner = &system.miners[0];
 	let manifest = encoded.manifest.encode();
 	let manifest_path = routes::column_manifest(deal, 0);
-	expect(signed(&http, alice, "PUT", &miner.endpoint, &manifest_path, manifest.clone()).await?, 403, "not_deal_scheduler")?;
-	expect(signed(&http, &scheduler_key, "PUT", &miner.endpoint, &routes::column_manifest(999_999, 0), manifest.clone()).await?, 404, "deal_not_open")?;
+	expect(
+		signed(&http, alice, "PUT", &miner.endpoint, &manifest_path, manifest.clone()).await?,
+		403,
+		"not_deal_scheduler",
+	)?;
+	expect(
+		signed(
+			&http,
+			&scheduler_key,
+			"PUT",
+			&miner.endpoint,
+			&routes::column_manifest(999_999, 0),
+			manifest.clone(),
+		)
+		.await?,
+		404,
+		"deal_not_open",
+	)?;
 	let other_file = Encoder::new(layout)?.encode(&object_bytes(100_001)[..], &mut discard)?;
-	expect(signed(&http, &scheduler_key, "PUT", &miner.endpoint, &manifest_path, other_file.manifest.encode()).await?, 400, "fid_mismatch")?;
-	expect(signed(&http, &scheduler_key, "PUT", &miner.endpoint, &manifest_path, b"garbage".to_vec()).await?, 400, "malformed_manifest")?;
-	expect(signed(&http, &scheduler_key, "PUT", &miner.endpoint, &routes::column_fragment(deal, 0, 0), vec![1; 25_000]).await?, 409, "manifest_first")?;
-	let (status, _) = signed(&http, &scheduler_key, "PUT", &miner.endpoint, &manifest_path, manifest.clone()).await?;
+	expect(
+		signed(
+			&http,
+			&scheduler_key,
+			"PUT",
+			&miner.endpoint,
+			&manifest_path,
+			other_file.manifest.encode(),
+		)
+		.await?,
+		400,
+		"fid_mismatch",
+	)?;
+	expect(
+		signed(&http, &scheduler_key, "PUT", &miner.endpoint, &manifest_path, b"garbage".to_vec())
+			.await?,
+		400,
+		"malformed_manifest",
+	)?;
+	expect(
+		signed(
+			&http,
+			&scheduler_key,
+			"PUT",
+			&miner.endpoint,
+			&routes::column_fragment(deal, 0, 0),
+			vec![1; 25_000],
+		)
+		.await?,
+		409,
+		"manifest_first",
+	)?;
+	let (status, _) =
+		signed(&http, &scheduler_key, "PUT", &miner.endpoint, &manifest_path, manifest.clone())
+			.await?;
 	ensure!(status == 201, "the deal's own manifest is kept: {status}");
-	expect(signed(&http, &scheduler_key, "PUT", &miner.endpoint, &routes::column_fragment(deal, 0, 0), vec![1; 25_000]).await?, 400, "fragment_mismatch")?;
-	expect(signed(&http, &scheduler_key, "PUT", &miner.endpoint, &routes::column_fragment(deal, 0, 7), vec![1; 25_000]).await?, 400, "invalid_segment")?;
-	expect(signed(&http, &scheduler_key, "PUT", &miner.endpoint, &routes::column_manifest(deal, 9), manifest.clone()).await?, 400, "invalid_column")?;
-	expect(signed(&http, &scheduler_key, "POST", &miner.endpoint, &routes::column_receipt(deal, 0), Vec::new()).await?, 409, "column_incomplete")?;
+	expect(
+		signed(
+			&http,
+			&scheduler_key,
+			"PUT",
+			&miner.endpoint,
+			&routes::column_fragment(deal, 0, 0),
+			vec![1; 25_000],
+		)
+		.await?,
+		400,
+		"fragment_mismatch",
+	)?;
+	expect(
+		signed(
+			&http,
+			&scheduler_key,
+			"PUT",
+			&miner.endpoint,
+			&routes::column_fragment(deal, 0, 7),
+			vec![1; 25_000],
+		)
+		.await?,
+		400,
+		"invalid_segment",
+	)?;
+	expect(
+		signed(
+			&http,
+			&scheduler_key,
+			"PUT",
+			&miner.endpoint,
+			&routes::column_manifest(deal, 9),
+			manifest.clone(),
+		)
+		.await?,
+		400,
+		"invalid_column",
+	)?;
+	expect(
+		signed(
+			&http,
+			&scheduler_key,
+			"POST",
+			&miner.endpoint,
+			&routes::column_receipt(deal, 0),
+			Vec::new(),
+		)
+		.await?,
+		409,
+		"column_incomplete",
+	)?;
 	let status: deoss_protocol::ColumnStatus = http
 		.get(routes::url(&miner.endpoint, &routes::column_status(deal, 0)))
 		.send()
@@ -343,7 +519,14 @@ async fn refusals(system: &System, chain: &Chain, alice: &Keypair) -> Result<()>
 		.json()
 		.await?;
 	ensure!(status.manifest && status.held.is_empty(), "the miner holds no fragment: {status:?}");
-	let (code, _) = send(&http, reqwest::Method::GET, routes::url(&miner.endpoint, &routes::file_fragment(&Fid([9; 32]), 0, 0)), &[], Vec::new()).await?;
+	let (code, _) = send(
+		&http,
+		reqwest::Method::GET,
+		routes::url(&miner.endpoint, &routes::file_fragment(&Fid([9; 32]), 0, 0)),
+		&[],
+		Vec::new(),
+	)
+	.await?;
 	ensure!(code == 404, "an unknown fragment is 404: {code}");
 
 	// The deal is cancelled; the miner drops what it had.

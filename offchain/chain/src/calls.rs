@@ -266,7 +266,12 @@ pub fn delete_object(owner: &AccountId, bucket: &[u8], name: &[u8]) -> Call {
 }
 
 /// `FileBank.transfer_ownership(bucket, name, new_owner, new_bucket)`.
-pub fn transfer_ownership(bucket: &[u8], name: &[u8], new_owner: &AccountId, new_bucket: &[u8]) -> Call {
+pub fn transfer_ownership(
+	bucket: &[u8],
+	name: &[u8],
+	new_owner: &AccountId,
+	new_bucket: &[u8],
+) -> Call {
 	call(
 		"FileBank",
 		"transfer_ownership",
@@ -295,5 +300,9 @@ pub fn claim_restoral(fid: &Fid, slot: u32) -> Call {
 
 /// `Audit.complete_restoral(fid, slot, proofs)`.
 pub fn complete_restoral(fid: &Fid, slot: u32, proofs: &[ChunkProof]) -> Call {
-	call("Audit", "complete_restoral", vec![bytes(&fid.0), Value::u128(slot.into()), proofs_value(proofs)])
+	call(
+		"Audit",
+		"complete_restoral",
+		vec![bytes(&fid.0), Value::u128(slot.into()), proofs_value(proofs)],
+	)
 }

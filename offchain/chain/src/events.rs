@@ -91,6 +91,28 @@ pub struct ChallengeIssued {
 	pub deadline: u32,
 }
 
+/// `Audit.ProofAccepted`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct ProofAccepted {
+	/// The miner.
+	pub miner: AccountId,
+	/// The round.
+	pub round: u32,
+}
+
+/// `Audit.ChallengeFailed`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct ChallengeFailed {
+	/// The miner.
+	pub miner: AccountId,
+	/// The round.
+	pub round: u32,
+	/// Failures in a row, this one included.
+	pub consecutive_failures: u32,
+}
+
 /// `Audit.RestoralCompleted`.
 #[derive(Debug, Clone, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
@@ -123,6 +145,10 @@ pub enum ChainEvent {
 	OwnerAdded(OwnerAdded),
 	/// A miner was challenged.
 	ChallengeIssued(ChallengeIssued),
+	/// A miner's proofs were accepted.
+	ProofAccepted(ProofAccepted),
+	/// A miner's challenge went unanswered.
+	ChallengeFailed(ChallengeFailed),
 	/// A lost slot was rebuilt on another miner.
 	RestoralCompleted(RestoralCompleted),
 }
@@ -140,7 +166,10 @@ impl ChainEvent {
 
 	fn decode_iter<'e>(
 		events: impl Iterator<
-			Item = std::result::Result<subxt::events::Event<'e, SubstrateConfig>, subxt::error::EventsError>,
+			Item = std::result::Result<
+				subxt::events::Event<'e, SubstrateConfig>,
+				subxt::error::EventsError,
+			>,
 		>,
 	) -> Result<Vec<ChainEvent>> {
 		let mut decoded = Vec::new();
@@ -159,14 +188,21 @@ impl ChainEvent {
 				("FileBank", "DealAssigned") => Self::DealAssigned(fields(&event, "DealAssigned")?),
 				("FileBank", "FileStored") => Self::FileStored(fields(&event, "FileStored")?),
 				("FileBank", "DealFailed") => Self::DealFailed(fields(&event, "DealFailed")?),
-				("FileBank", "DealCancelled") =>
-					Self::DealCancelled(fields(&event, "DealCancelled")?),
+				("FileBank", "DealCancelled") => {
+					Self::DealCancelled(fields(&event, "DealCancelled")?)
+				}
 				("FileBank", "FileDeleted") => Self::FileDeleted(fields(&event, "FileDeleted")?),
 				("FileBank", "OwnerAdded") => Self::OwnerAdded(fields(&event, "OwnerAdded")?),
-				("Audit", "ChallengeIssued") =>
-					Self::ChallengeIssued(fields(&event, "ChallengeIssued")?),
-				("Audit", "RestoralCompleted") =>
-					Self::RestoralCompleted(fields(&event, "RestoralCompleted")?),
+				("Audit", "ChallengeIssued") => {
+					Self::ChallengeIssued(fields(&event, "ChallengeIssued")?)
+				}
+				("Audit", "ProofAccepted") => Self::ProofAccepted(fields(&event, "ProofAccepted")?),
+				("Audit", "ChallengeFailed") => {
+					Self::ChallengeFailed(fields(&event, "ChallengeFailed")?)
+				}
+				("Audit", "RestoralCompleted") => {
+					Self::RestoralCompleted(fields(&event, "RestoralCompleted")?)
+				}
 				_ => continue,
 			};
 			decoded.push(chain_event);

@@ -155,8 +155,7 @@ impl Chain {
 					let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
 						.nonce(nonce)
 						.build();
-					let mut transactions =
-						self.client.transactions().await.map_err(rpc_error)?;
+					let mut transactions = self.client.transactions().await.map_err(rpc_error)?;
 					let progress = transactions
 						.sign_and_submit_then_watch(call, signer, params)
 						.await
@@ -227,25 +226,37 @@ impl Chain {
 	}
 
 	/// `FileBank.OwnedObjects(owner, (bucket, name))`: the FID of an owner's object.
-	pub async fn object_fid(&self, owner: &AccountId, bucket: &[u8], name: &[u8]) -> Result<Option<Fid>> {
+	pub async fn object_fid(
+		&self,
+		owner: &AccountId,
+		bucket: &[u8],
+		name: &[u8],
+	) -> Result<Option<Fid>> {
 		let key = (bucket.to_vec(), name.to_vec());
 		let fid: Option<[u8; 32]> = self.fetch("FileBank", "OwnedObjects", (*owner, key)).await?;
 		Ok(fid.map(Fid))
 	}
 
 	/// Every object of `owner` in `bucket` (all buckets when `None`): bucket, name, FID.
-	pub async fn objects(&self, owner: &AccountId, bucket: Option<&[u8]>) -> Result<Vec<ObjectEntry>> {
+	pub async fn objects(
+		&self,
+		owner: &AccountId,
+		bucket: Option<&[u8]>,
+	) -> Result<Vec<ObjectEntry>> {
 		let at = self.client.at_current_block().await.map_err(rpc_error)?;
-		let address =
-			dynamic::storage::<(AccountId, (Vec<u8>, Vec<u8>)), [u8; 32]>("FileBank", "OwnedObjects");
+		let address = dynamic::storage::<(AccountId, (Vec<u8>, Vec<u8>)), [u8; 32]>(
+			"FileBank",
+			"OwnedObjects",
+		);
 		let mut entries = at.storage().iter(address, (*owner,)).await.map_err(rpc_error)?;
 		let mut objects = Vec::new();
 		while let Some(entry) = entries.next().await {
 			let entry = entry.map_err(rpc_error)?;
-			let (_, (entry_bucket, name)) = entry
-				.key()
-				.and_then(|key| key.decode())
-				.map_err(|error| ChainError::Decode { what: "OwnedObjects key", reason: error.to_string() })?;
+			let (_, (entry_bucket, name)) =
+				entry.key().and_then(|key| key.decode()).map_err(|error| ChainError::Decode {
+					what: "OwnedObjects key",
+					reason: error.to_string(),
+				})?;
 			if bucket.is_some_and(|bucket| bucket != entry_bucket.as_slice()) {
 				continue;
 			}
@@ -279,10 +290,9 @@ impl Chain {
 		let mut miners = Vec::new();
 		while let Some(entry) = entries.next().await {
 			let entry = entry.map_err(rpc_error)?;
-			let (account,) = entry
-				.key()
-				.and_then(|key| key.decode())
-				.map_err(|error| ChainError::Decode { what: "Miners key", reason: error.to_string() })?;
+			let (account,) = entry.key().and_then(|key| key.decode()).map_err(|error| {
+				ChainError::Decode { what: "Miners key", reason: error.to_string() }
+			})?;
 			miners.push((account, entry.value().decode().map_err(decode_error("Miners"))?));
 		}
 		Ok(miners)
@@ -308,8 +318,10 @@ impl Chain {
 	/// The active miners of `region` (`StorageProviders.ActiveMinersByRegion`).
 	pub async fn active_miners_in(&self, region: [u8; 2]) -> Result<Vec<AccountId>> {
 		let at = self.client.at_current_block().await.map_err(rpc_error)?;
-		let address =
-			dynamic::storage::<([u8; 2], AccountId), ()>("StorageProviders", "ActiveMinersByRegion");
+		let address = dynamic::storage::<([u8; 2], AccountId), ()>(
+			"StorageProviders",
+			"ActiveMinersByRegion",
+		);
 		let mut entries = at.storage().iter(address, (region,)).await.map_err(rpc_error)?;
 		let mut miners = Vec::new();
 		while let Some(entry) = entries.next().await {
@@ -323,20 +335,29 @@ impl Chain {
 	}
 
 	/// `Oss.Authorizations(owner, operator)`.
-	pub async fn authorization(&self, owner: &AccountId, operator: &AccountId) -> Result<Option<Authorization>> {
+	pub async fn authorization(
+		&self,
+		owner: &AccountId,
+		operator: &AccountId,
+	) -> Result<Option<Authorization>> {
 		self.fetch("Oss", "Authorizations", (*owner, *operator)).await
 	}
 
 	/// Whether `operator` may act for `owner` within `scope` at the last finalized
 	/// block, as the chain decides it (`operator == owner` always may).
-	pub async fn may_act_for(&self, operator: &AccountId, owner: &AccountId, scope: Scope) -> Result<bool> {
+	pub async fn may_act_for(
+		&self,
+		operator: &AccountId,
+		owner: &AccountId,
+		scope: Scope,
+	) -> Result<bool> {
 		if operator == owner {
 			return Ok(true);
 		}
 		let now = self.finalized_number().await?;
 		Ok(self.authorization(owner, operator).await?.is_some_and(|authorization| {
-			authorization.expires_at.is_none_or(|expires_at| now < u64::from(expires_at)) &&
-				authorization.scopes.contains(&scope)
+			authorization.expires_at.is_none_or(|expires_at| now < u64::from(expires_at))
+				&& authorization.scopes.contains(&scope)
 		}))
 	}
 
@@ -394,7 +415,17 @@ impl Chain {
 /// Whether a submission error is worth another attempt.
 fn retryable(reason: &str) -> bool {
 	let reason = reason.to_ascii_lowercase();
-	["too low", "stale", "future", "outdated", "connection", "restart", "dropped", "usurped", "invalid transaction"]
-		.iter()
-		.any(|needle| reason.contains(needle))
+	[
+		"too low",
+		"stale",
+		"future",
+		"outdated",
+		"connection",
+		"restart",
+		"dropped",
+		"usurped",
+		"invalid transaction",
+	]
+	.iter()
+	.any(|needle| reason.contains(needle))
 }

@@ -3,8 +3,8 @@
 
 use std::{fs, path::Path};
 
-use subxt_signer::SecretUri;
 pub use subxt_signer::sr25519::Keypair;
+use subxt_signer::SecretUri;
 
 use crate::{ChainError, Result};
 

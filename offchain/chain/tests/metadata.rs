@@ -42,7 +42,13 @@ fn bounded<T, S: frame_support::traits::Get<u32>>(items: Vec<T>) -> BoundedVec<T
 	BoundedVec::try_from(items).ok().expect("fits")
 }
 
-const LAYOUT: Layout = Layout { segment_size: 1 << 20, data_shards: 4, parity_shards: 8, chunk_size: 2048, replicas: 1 };
+const LAYOUT: Layout = Layout {
+	segment_size: 1 << 20,
+	data_shards: 4,
+	parity_shards: 8,
+	chunk_size: 2048,
+	replicas: 1,
+};
 
 #[test]
 fn every_call_builder_encodes_the_runtime_call_it_names() {
@@ -56,17 +62,34 @@ fn every_call_builder_encodes_the_runtime_call_it_names() {
 		layout: LAYOUT,
 		regions: vec![*b"DE", *b"FR"],
 		pinned: vec![account(9)],
-		meta: Meta { content_type: "image/png".into(), description: "a cat".into(), keywords: vec!["cat".into()] },
+		meta: Meta {
+			content_type: "image/png".into(),
+			description: "a cat".into(),
+			keywords: vec!["cat".into()],
+		},
 	};
 	match runtime_call(&metadata, calls::declare(&declaration)) {
-		RuntimeCall::FileBank(pallet_file_bank::Call::declare { owner, bucket, name, size, fid, layout, regions, pinned, meta }) => {
+		RuntimeCall::FileBank(pallet_file_bank::Call::declare {
+			owner,
+			bucket,
+			name,
+			size,
+			fid,
+			layout,
+			regions,
+			pinned,
+			meta,
+		}) => {
 			assert_eq!(owner, AccountId32::new(account(1)));
 			assert_eq!(bucket.to_vec(), b"photos");
 			assert_eq!(name.to_vec(), b"cat.png");
 			assert_eq!(size, 123_456);
 			assert_eq!(fid, Fid([7; 32]));
 			assert_eq!(layout, LAYOUT);
-			assert_eq!(regions.iter().map(|region| region.0).collect::<Vec<_>>(), vec![*b"DE", *b"FR"]);
+			assert_eq!(
+				regions.iter().map(|region| region.0).collect::<Vec<_>>(),
+				vec![*b"DE", *b"FR"]
+			);
 			assert_eq!(pinned.to_vec(), vec![AccountId32::new(account(9))]);
 			assert_eq!(meta.content_type.to_vec(), b"image/png");
 			assert_eq!(meta.keywords.len(), 1);
@@ -78,7 +101,10 @@ fn every_call_builder_encodes_the_runtime_call_it_names() {
 		RuntimeCall::FileBank(pallet_file_bank::Call::report { deal, receipts }) => {
 			assert_eq!(deal, 42);
 			assert_eq!(receipts[0].miner, AccountId32::new(account(3)));
-			assert_eq!((receipts[0].column, receipts[0].replica, receipts[0].signature), (5, 0, [8; 64]));
+			assert_eq!(
+				(receipts[0].column, receipts[0].replica, receipts[0].signature),
+				(5, 0, [8; 64])
+			);
 		}
 		other => panic!("report became {other:?}"),
 	}
@@ -92,9 +118,16 @@ fn every_call_builder_encodes_the_runtime_call_it_names() {
 	};
 	assert!(matches!(
 		runtime_call(&metadata, calls::register_miner(&registration)),
-		RuntimeCall::StorageProviders(pallet_storage_providers::Call::register_miner { stake: 5_000, capacity_bytes: 1_073_741_824, .. })
+		RuntimeCall::StorageProviders(pallet_storage_providers::Call::register_miner {
+			stake: 5_000,
+			capacity_bytes: 1_073_741_824,
+			..
+		})
 	));
-	match runtime_call(&metadata, calls::authorize(&account(2), &[Scope::Upload, Scope::ReadShare], Some(99))) {
+	match runtime_call(
+		&metadata,
+		calls::authorize(&account(2), &[Scope::Upload, Scope::ReadShare], Some(99)),
+	) {
 		RuntimeCall::Oss(pallet_oss::Call::authorize { operator, expires_at, .. }) => {
 			assert_eq!(operator, sp_runtime::MultiAddress::Id(AccountId32::new(account(2))));
 			assert_eq!(expires_at, Some(99));
@@ -179,8 +212,12 @@ fn records_decode_real_runtime_values() {
 		previous_schedulers: bounded(vec![AccountId32::new(account(4))]),
 		deadline: 77,
 	};
-	let decoded: Deal = decode(&metadata, storage_ty(&metadata, "FileBank", "Deals"), &deal.encode());
-	assert_eq!((decoded.owner, decoded.size, decoded.fid, decoded.deadline), (account(1), 99, [2; 32], 77));
+	let decoded: Deal =
+		decode(&metadata, storage_ty(&metadata, "FileBank", "Deals"), &deal.encode());
+	assert_eq!(
+		(decoded.owner, decoded.size, decoded.fid, decoded.deadline),
+		(account(1), 99, [2; 32], 77)
+	);
 
 	assert_eq!(decoded.layout(), LAYOUT);
 	assert_eq!((decoded.scheduler, decoded.previous_schedulers), (account(3), vec![account(4)]));
@@ -200,7 +237,8 @@ fn records_decode_real_runtime_values() {
 		meta,
 		stored_at: 12,
 	};
-	let decoded: FileRecord = decode(&metadata, storage_ty(&metadata, "FileBank", "Files"), &file.encode());
+	let decoded: FileRecord =
+		decode(&metadata, storage_ty(&metadata, "FileBank", "Files"), &file.encode());
 	assert_eq!(decoded.owners[0].bucket, b"b");
 	assert_eq!((decoded.size, decoded.column_bytes, decoded.stored_at), (99, 25, 12));
 	assert_eq!(decoded.miners, (0..12).map(account).collect::<Vec<_>>());
@@ -217,9 +255,13 @@ fn records_decode_real_runtime_values() {
 		state: pallet_storage_providers::MinerState::Exiting { unlock_at: 44 },
 		registered_at: 3,
 	};
-	let decoded: MinerInfo = decode(&metadata, storage_ty(&metadata, "StorageProviders", "Miners"), &miner.encode());
+	let decoded: MinerInfo =
+		decode(&metadata, storage_ty(&metadata, "StorageProviders", "Miners"), &miner.encode());
 	assert_eq!((decoded.stake, decoded.free_bytes(), decoded.region), (5, 3, *b"US"));
-	assert_eq!((decoded.endpoint(), decoded.auth_key, decoded.state), ("http://m".into(), [9; 32], MinerState::Exiting { unlock_at: 44 }));
+	assert_eq!(
+		(decoded.endpoint(), decoded.auth_key, decoded.state),
+		("http://m".into(), [9; 32], MinerState::Exiting { unlock_at: 44 })
+	);
 
 	let scheduler = pallet_storage_providers::SchedulerInfoOf::<Runtime> {
 		stake: 8,
@@ -228,8 +270,11 @@ fn records_decode_real_runtime_values() {
 		state: pallet_storage_providers::SchedulerState::Active,
 		registered_at: 1,
 	};
-	let decoded: SchedulerInfo =
-		decode(&metadata, storage_ty(&metadata, "StorageProviders", "Schedulers"), &scheduler.encode());
+	let decoded: SchedulerInfo = decode(
+		&metadata,
+		storage_ty(&metadata, "StorageProviders", "Schedulers"),
+		&scheduler.encode(),
+	);
 	assert_eq!((decoded.stake, decoded.endpoint()), (8, "http://s".to_string()));
 
 	let challenge = pallet_audit::Challenge::<Runtime> {
@@ -238,7 +283,8 @@ fn records_decode_real_runtime_values() {
 		files: bounded(vec![Fid([1; 32]), Fid([2; 32])]),
 		deadline: 50,
 	};
-	let decoded: Challenge = decode(&metadata, storage_ty(&metadata, "Audit", "Challenges"), &challenge.encode());
+	let decoded: Challenge =
+		decode(&metadata, storage_ty(&metadata, "Audit", "Challenges"), &challenge.encode());
 	assert_eq!((decoded.round, decoded.files, decoded.deadline), (4, vec![[1; 32], [2; 32]], 50));
 }
 
@@ -264,8 +310,12 @@ fn events_decode_real_runtime_events() {
 		// The outer event is the pallet index and the variant index, then the fields.
 		let bytes = event.encode();
 		let mut input = &bytes[2..];
-		let decoded = T::decode_as_fields(&mut input, &mut fields.iter_mut().map(|f| f.clone()), metadata.types())
-			.expect("the event decodes");
+		let decoded = T::decode_as_fields(
+			&mut input,
+			&mut fields.iter_mut().map(|f| f.clone()),
+			metadata.types(),
+		)
+		.expect("the event decodes");
 		assert!(input.is_empty(), "every byte is read");
 		decoded
 	}
@@ -280,7 +330,10 @@ fn events_decode_real_runtime_events() {
 		deadline: 100,
 	});
 	let decoded: DealAssigned = decode_fields(&metadata, fields_of("DealAssigned"), assigned);
-	assert_eq!((decoded.deal, decoded.scheduler, decoded.replaced, decoded.deadline), (5, account(3), Some(account(4)), 100));
+	assert_eq!(
+		(decoded.deal, decoded.scheduler, decoded.replaced, decoded.deadline),
+		(5, account(3), Some(account(4)), 100)
+	);
 	let stored = RuntimeEvent::FileBank(pallet_file_bank::Event::FileStored {
 		deal: 5,
 		fid: Fid([6; 32]),

@@ -85,7 +85,11 @@ impl DeossClient {
 
 	/// Writes the object (or the range) to `out`; every fragment is verified against
 	/// the FID before it is decoded.
-	pub async fn get(&self, request: GetRequest, out: impl Write + Send + 'static) -> Result<GetReport, ClientError> {
+	pub async fn get(
+		&self,
+		request: GetRequest,
+		out: impl Write + Send + 'static,
+	) -> Result<GetReport, ClientError> {
 		let (fid, record) = self.stat(&request.target).await?;
 		let layout = record.layout();
 		let geometry = FileGeometry::new(layout, record.size)
@@ -95,7 +99,9 @@ impl DeossClient {
 		let plain = request.options.compression.is_none() && request.options.cipher.is_none();
 		let (start, end) = match request.range {
 			Some((start, end)) if start > end => {
-				return Err(ClientError::Invalid(format!("range {start}-{end} ends before it starts")));
+				return Err(ClientError::Invalid(format!(
+					"range {start}-{end} ends before it starts"
+				)));
 			}
 			Some((start, end)) if plain => (start.min(record.size), end.min(record.size)),
 			Some(range) => range,
@@ -119,7 +125,8 @@ impl DeossClient {
 		let object_segment_size = layout.segment_size;
 		let writer = tokio::task::spawn_blocking(move || -> io::Result<u64> {
 			let payload = ChannelReader { receiver, current: Vec::new(), position: 0 };
-			let mut object = object_reader(payload, &options, object_segment_size).map_err(io::Error::other)?;
+			let mut object =
+				object_reader(payload, &options, object_segment_size).map_err(io::Error::other)?;
 			let skip = start.saturating_sub(payload_base);
 			io::copy(&mut (&mut object).take(skip), &mut io::sink())?;
 			let mut out = out;
@@ -134,7 +141,9 @@ impl DeossClient {
 				let manifest = manifest.clone();
 				let holders = &holders;
 				let report = report.clone();
-				async move { self.fetch_segment(&fid, &manifest, &geometry, holders, segment, &report).await }
+				async move {
+					self.fetch_segment(&fid, &manifest, &geometry, holders, segment, &report).await
+				}
 			})
 			.buffered(PREFETCH);
 		let mut fetched = Ok(());
@@ -183,7 +192,12 @@ impl DeossClient {
 		let mut failures = Vec::new();
 		loop {
 			for (_, endpoint) in holders.iter().flatten() {
-				let answer = self.http.get(routes::url(endpoint, &routes::file_manifest(fid))).timeout(REQUEST_TIMEOUT).send().await;
+				let answer = self
+					.http
+					.get(routes::url(endpoint, &routes::file_manifest(fid)))
+					.timeout(REQUEST_TIMEOUT)
+					.send()
+					.await;
 				let bytes = match answer {
 					Ok(response) if response.status().is_success() => response.bytes().await.ok(),
 					Ok(response) => {
@@ -198,11 +212,16 @@ impl DeossClient {
 				let Some(bytes) = bytes else { continue };
 				match Manifest::decode_all(&mut &bytes[..]) {
 					Ok(manifest) if manifest.verify(fid).is_ok() => return Ok(manifest),
-					_ => failures.push(format!("{endpoint}: a manifest that does not match the FID")),
+					_ => {
+						failures.push(format!("{endpoint}: a manifest that does not match the FID"))
+					}
 				}
 			}
 			if tokio::time::Instant::now() >= deadline {
-				return Err(ClientError::NotFound(format!("no holder served the manifest of {fid}: {}", failures.join("; "))));
+				return Err(ClientError::NotFound(format!(
+					"no holder served the manifest of {fid}: {}",
+					failures.join("; ")
+				)));
 			}
 			failures.clear();
 			tokio::time::sleep(Duration::from_millis(250)).await;
@@ -224,11 +243,18 @@ impl DeossClient {
 			let url = routes::url(endpoint, &routes::file_fragment(fid, segment, column));
 			match self.http.get(url).timeout(REQUEST_TIMEOUT).send().await {
 				Ok(response) if response.status().is_success() => match response.bytes().await {
-					Ok(bytes) if verify_fragment(manifest, geometry, segment, column, &bytes) => return Ok(bytes.to_vec()),
-					Ok(_) => why.push(format!("{endpoint}: fragment {segment}.{column} fails verification")),
+					Ok(bytes) if verify_fragment(manifest, geometry, segment, column, &bytes) => {
+						return Ok(bytes.to_vec())
+					}
+					Ok(_) => why.push(format!(
+						"{endpoint}: fragment {segment}.{column} fails verification"
+					)),
 					Err(error) => why.push(unreachable(endpoint, error).to_string()),
 				},
-				Ok(response) => why.push(format!("{endpoint}: fragment {segment}.{column}: {}", response.status())),
+				Ok(response) => why.push(format!(
+					"{endpoint}: fragment {segment}.{column}: {}",
+					response.status()
+				)),
 				Err(error) => why.push(unreachable(endpoint, error).to_string()),
 			}
 		}
@@ -287,7 +313,12 @@ impl DeossClient {
 			report.failures.extend(failures.iter().cloned());
 		}
 		if intact < wanted {
-			return Err(ClientError::Unavailable { segment, intact, required: wanted, details: failures.join("; ") });
+			return Err(ClientError::Unavailable {
+				segment,
+				intact,
+				required: wanted,
+				details: failures.join("; "),
+			});
 		}
 		Ok(decode_segment(geometry, segment, shards)?)
 	}

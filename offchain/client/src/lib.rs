@@ -73,15 +73,26 @@ impl DeossClient {
 
 	/// The objects of `owner` (the client's account when `None`) in `bucket` (every
 	/// bucket when `None`).
-	pub async fn list(&self, owner: Option<AccountId>, bucket: Option<&[u8]>) -> Result<Vec<ObjectEntry>, ClientError> {
+	pub async fn list(
+		&self,
+		owner: Option<AccountId>,
+		bucket: Option<&[u8]>,
+	) -> Result<Vec<ObjectEntry>, ClientError> {
 		Ok(self.chain.objects(&owner.unwrap_or_else(|| self.account()), bucket).await?)
 	}
 
 	/// Deletes `owner`'s object `bucket/name` (as the owner, or an operator with the
 	/// Delete scope). Miners drop the fragments once the file has no owner left.
-	pub async fn delete(&self, owner: Option<AccountId>, bucket: &[u8], name: &[u8]) -> Result<(), ClientError> {
+	pub async fn delete(
+		&self,
+		owner: Option<AccountId>,
+		bucket: &[u8],
+		name: &[u8],
+	) -> Result<(), ClientError> {
 		let owner = owner.unwrap_or_else(|| self.account());
-		self.chain.submit(&deoss_chain::calls::delete_object(&owner, bucket, name), &self.signer).await?;
+		self.chain
+			.submit(&deoss_chain::calls::delete_object(&owner, bucket, name), &self.signer)
+			.await?;
 		Ok(())
 	}
 

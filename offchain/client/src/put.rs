@@ -36,7 +36,9 @@ pub enum PutSource {
 impl PutSource {
 	fn open(&self) -> io::Result<Box<dyn Read + Send>> {
 		Ok(match self {
-			PutSource::Path(path) => Box::new(io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?)),
+			PutSource::Path(path) => {
+				Box::new(io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?))
+			}
 			PutSource::Bytes(bytes) => Box::new(io::Cursor::new(SharedBytes(bytes.clone()))),
 		})
 	}
@@ -169,7 +171,8 @@ pub fn encode_locally(
 	request: &PutRequest,
 	progress: Arc<dyn Fn(Stage) + Send + Sync>,
 ) -> Result<EncodedFile, ClientError> {
-	let object = Counting { inner: request.source.open()?, done: 0, total: request.source.len(), progress };
+	let object =
+		Counting { inner: request.source.open()?, done: 0, total: request.source.len(), progress };
 	let payload = payload_reader(object, &request.options, request.layout.segment_size)?;
 	let mut discard = |_: &EncodedSegment| Ok(());
 	Ok(Encoder::new(request.layout)?.encode(payload, &mut discard)?)
@@ -235,7 +238,8 @@ impl DeossClient {
 				_ => {}
 			}
 		}
-		let assigned = assigned.ok_or_else(|| ClientError::Invalid("declare emitted no DealAssigned".into()))?;
+		let assigned = assigned
+			.ok_or_else(|| ClientError::Invalid("declare emitted no DealAssigned".into()))?;
 		let deal = assigned.deal;
 		let mut scheduler = assigned.scheduler;
 		let mut reassignments = 0;
@@ -246,7 +250,10 @@ impl DeossClient {
 			let failure = match sent {
 				Ok(()) => {
 					progress(Stage::Storing);
-					match self.wait_stored(&mut blocks, deal, &encoded.fid, &scheduler, &endpoint).await? {
+					match self
+						.wait_stored(&mut blocks, deal, &encoded.fid, &scheduler, &endpoint)
+						.await?
+					{
 						Waited::Stored(miners) => {
 							progress(Stage::Stored);
 							return Ok(PutOutcome {
@@ -272,13 +279,19 @@ impl DeossClient {
 				return Err(ClientError::DealFailed { deal, reason: failure });
 			}
 			tracing::warn!(deal, %failure, "scheduler failed, asking the chain for another one");
-			let events = self.chain.submit(&calls::request_reassign(deal), &self.signer).await.map_err(|error| {
-				ClientError::DealFailed { deal, reason: format!("{failure}; reassignment refused: {error}") }
-			})?;
+			let events =
+				self.chain.submit(&calls::request_reassign(deal), &self.signer).await.map_err(
+					|error| ClientError::DealFailed {
+						deal,
+						reason: format!("{failure}; reassignment refused: {error}"),
+					},
+				)?;
 			scheduler = ChainEvent::of_transaction(&events)?
 				.into_iter()
 				.find_map(|event| match event {
-					ChainEvent::DealAssigned(assigned) if assigned.deal == deal => Some(assigned.scheduler),
+					ChainEvent::DealAssigned(assigned) if assigned.deal == deal => {
+						Some(assigned.scheduler)
+					}
 					_ => None,
 				})
 				.ok_or_else(|| ClientError::DealFailed { deal, reason: failure.clone() })?;
@@ -329,7 +342,8 @@ impl DeossClient {
 					let part = part?;
 					let path = routes::upload_at(deal, offset);
 					let signed = SignedRequest::sign(&self.signer, "PUT", &path, &part);
-					let mut put = self.http.put(routes::url(endpoint, &path)).timeout(REQUEST_TIMEOUT);
+					let mut put =
+						self.http.put(routes::url(endpoint, &path)).timeout(REQUEST_TIMEOUT);
 					for (name, value) in signed.headers {
 						put = put.header(name, value);
 					}
@@ -342,7 +356,8 @@ impl DeossClient {
 								return Err(unreachable(endpoint, error));
 							}
 							tracing::warn!(deal, %error, "upload broke, resuming");
-							tokio::time::sleep(Duration::from_millis(500 * u64::from(broken))).await;
+							tokio::time::sleep(Duration::from_millis(500 * u64::from(broken)))
+								.await;
 							break 'parts;
 						}
 					};
@@ -350,13 +365,18 @@ impl DeossClient {
 						Ok(next) => {
 							offset += len;
 							status = next;
-							progress(Stage::Uploading { sent: status.received, total: payload_len });
+							progress(Stage::Uploading {
+								sent: status.received,
+								total: payload_len,
+							});
 							if status.state != UploadState::Receiving {
 								break 'parts;
 							}
 						}
 						// Another writer moved the staging on: ask where it stands.
-						Err(ClientError::Refused { code, .. }) if code == "wrong_offset" => break 'parts,
+						Err(ClientError::Refused { code, .. }) if code == "wrong_offset" => {
+							break 'parts
+						}
 						Err(error) => return Err(error),
 					}
 				}
@@ -371,8 +391,12 @@ impl DeossClient {
 						});
 					}
 				}
-				UploadState::Failed =>
-					return Err(ClientError::DealFailed { deal, reason: status.error.unwrap_or_default() }),
+				UploadState::Failed => {
+					return Err(ClientError::DealFailed {
+						deal,
+						reason: status.error.unwrap_or_default(),
+					})
+				}
 				_ => return Ok(()),
 			}
 		}
@@ -415,7 +439,9 @@ impl DeossClient {
 				}
 			}
 			match self.chain.deal(deal).await? {
-				Some(open) if open.scheduler != *scheduler => return Ok(Waited::Reassigned(open.scheduler)),
+				Some(open) if open.scheduler != *scheduler => {
+					return Ok(Waited::Reassigned(open.scheduler))
+				}
 				Some(_) => {}
 				None => {
 					return match self.chain.file(fid).await? {
@@ -489,7 +515,11 @@ pub(crate) async fn answer<T: serde::de::DeserializeOwned>(
 	}
 	let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
 	Err(match body {
-		Some(body) => ClientError::Refused { service: endpoint.to_string(), code: body.error, reason: body.reason },
+		Some(body) => ClientError::Refused {
+			service: endpoint.to_string(),
+			code: body.error,
+			reason: body.reason,
+		},
 		None => ClientError::Refused {
 			service: endpoint.to_string(),
 			code: status.as_u16().to_string(),

@@ -162,7 +162,9 @@ async fn run(
 					continue;
 				}
 			};
-			let Some(open) = open.filter(|open| answered_round != Some(open.round)) else { continue };
+			let Some(open) = open.filter(|open| answered_round != Some(open.round)) else {
+				continue;
+			};
 			let attempt = async {
 				let proofs = prove_challenge(&chain, miner, &store, &open).await?;
 				chain.submit(&calls::submit_proof(&proofs), &account).await?;
@@ -173,15 +175,26 @@ async fn run(
 				Ok(()) => {
 					answered_round = Some(open.round);
 					pending = None;
-					notify(format!("round {}: {} samples proved and accepted", open.round, open.files.len()));
+					notify(format!(
+						"round {}: {} samples proved and accepted",
+						open.round,
+						open.files.len()
+					));
 					record(&report, |report| report.answered.push(open.round));
 				}
 				Err(error) => {
 					let reason = format!("{error:#}");
 					if pending.as_ref().is_none_or(|left| left.round != open.round) {
-						notify(format!("round {}: attempt failed, retrying each block until {}: {reason}", open.round, open.deadline));
+						notify(format!(
+							"round {}: attempt failed, retrying each block until {}: {reason}",
+							open.round, open.deadline
+						));
 					}
-					pending = Some(Pending { round: open.round, deadline: open.deadline, last_error: reason });
+					pending = Some(Pending {
+						round: open.round,
+						deadline: open.deadline,
+						last_error: reason,
+					});
 				}
 			}
 		}

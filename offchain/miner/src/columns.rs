@@ -151,7 +151,12 @@ impl Incoming {
 	}
 
 	/// Keeps a verified fragment.
-	pub fn put_fragment(&self, fid: &Fid, segment: SegmentIndex, fragment: &[u8]) -> io::Result<()> {
+	pub fn put_fragment(
+		&self,
+		fid: &Fid,
+		segment: SegmentIndex,
+		fragment: &[u8],
+	) -> io::Result<()> {
 		self.disk()?.put(fid, segment, self.column, fragment)
 	}
 
@@ -161,7 +166,9 @@ impl Incoming {
 			Ok(store) => store,
 			Err(_) => return Vec::new(),
 		};
-		(0..segments).filter(|&segment| store.fragment_path(fid, segment, self.column).exists()).collect()
+		(0..segments)
+			.filter(|&segment| store.fragment_path(fid, segment, self.column).exists())
+			.collect()
 	}
 
 	/// Deletes everything received for this column.

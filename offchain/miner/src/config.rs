@@ -56,7 +56,10 @@ fn default_chain_url() -> String {
 impl MinerConfig {
 	/// Reads and checks `path`.
 	pub fn load(path: &Path) -> Result<Self> {
-		let config: Self = load_config(path, |config: &mut Self| [&mut config.key_file, &mut config.auth_key_file, &mut config.data_dir].into()).map_err(anyhow::Error::msg)?;
+		let config: Self = load_config(path, |config: &mut Self| {
+			[&mut config.key_file, &mut config.auth_key_file, &mut config.data_dir].into()
+		})
+		.map_err(anyhow::Error::msg)?;
 		config.region_code()?;
 		if config.capacity_gib == 0 {
 			bail!("capacity_gib must be at least 1");

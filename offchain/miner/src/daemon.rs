@@ -10,13 +10,21 @@ use deoss_protocol::server::shutdown_signal;
 use crate::{columns::Columns, config::MinerConfig, follower, server, MinerAgent};
 
 /// Registers the miner on chain unless it is, and keeps its endpoint current.
-pub async fn ensure_registered(chain: &Chain, config: &MinerConfig, account: &Keypair, auth_key: &Keypair) -> Result<()> {
+pub async fn ensure_registered(
+	chain: &Chain,
+	config: &MinerConfig,
+	account: &Keypair,
+	auth_key: &Keypair,
+) -> Result<()> {
 	let id = account.public_key().0;
 	let endpoint = config.endpoint();
 	match chain.miner(&id).await? {
 		Some(info) => {
 			if info.auth_key != auth_key.public_key().0 {
-				bail!("the miner is registered with another receipt key than {}", config.auth_key_file.display());
+				bail!(
+					"the miner is registered with another receipt key than {}",
+					config.auth_key_file.display()
+				);
 			}
 			if info.endpoint() != endpoint {
 				chain.submit(&calls::update_miner_endpoint(&endpoint), account).await?;

@@ -43,7 +43,12 @@ pub async fn follow(chain: Chain, account: AccountId, columns: Columns) {
 	}
 }
 
-async fn on_block(chain: &Chain, account: &AccountId, columns: &Columns, block: &BlockEvents) -> Result<()> {
+async fn on_block(
+	chain: &Chain,
+	account: &AccountId,
+	columns: &Columns,
+	block: &BlockEvents,
+) -> Result<()> {
 	for event in &block.events {
 		match event {
 			ChainEvent::FileStored(stored) => {
@@ -52,9 +57,10 @@ async fn on_block(chain: &Chain, account: &AccountId, columns: &Columns, block: 
 				for incoming in columns.incoming_of(stored.deal)? {
 					let record = chain.file(&fid).await?;
 					let column_count = record.map(|record| record.layout().column_count());
-					let my_column = stored.miners.iter().position(|miner| miner == account).and_then(|slot| {
-						column_count.map(|count| (slot % usize::from(count)) as u16)
-					});
+					let my_column =
+						stored.miners.iter().position(|miner| miner == account).and_then(|slot| {
+							column_count.map(|count| (slot % usize::from(count)) as u16)
+						});
 					if mine && my_column == Some(incoming.column) {
 						columns.promote(&incoming, &fid)?;
 						tracing::info!(deal = stored.deal, column = incoming.column, %fid, "column stored");
@@ -66,7 +72,11 @@ async fn on_block(chain: &Chain, account: &AccountId, columns: &Columns, block: 
 			ChainEvent::DealFailed(ended) | ChainEvent::DealCancelled(ended) => {
 				for incoming in columns.incoming_of(ended.deal)? {
 					incoming.drop_all()?;
-					tracing::info!(deal = ended.deal, column = incoming.column, "deal ended, column dropped");
+					tracing::info!(
+						deal = ended.deal,
+						column = incoming.column,
+						"deal ended, column dropped"
+					);
 				}
 			}
 			ChainEvent::FileDeleted(deleted) if deleted.miners.contains(account) => {
@@ -77,7 +87,9 @@ async fn on_block(chain: &Chain, account: &AccountId, columns: &Columns, block: 
 			}
 			ChainEvent::RestoralCompleted(restored) if restored.previous == *account => {
 				let fid = Fid(restored.fid);
-				if chain.miner_slot(account, &fid).await?.is_none() && columns.store().remove_file(&fid)? {
+				if chain.miner_slot(account, &fid).await?.is_none()
+					&& columns.store().remove_file(&fid)?
+				{
 					tracing::info!(%fid, "column restored elsewhere, removed");
 				}
 			}
@@ -98,13 +110,22 @@ async fn sweep(chain: &Chain, account: &AccountId, columns: &Columns) -> Result<
 			continue;
 		}
 		match incoming.fid() {
-			Some(fid) if chain.miner_slot(account, &fid).await?.is_some_and(|slot| slot.column == incoming.column) => {
+			Some(fid)
+				if chain
+					.miner_slot(account, &fid)
+					.await?
+					.is_some_and(|slot| slot.column == incoming.column) =>
+			{
 				columns.promote(&incoming, &fid)?;
 				tracing::info!(deal = incoming.deal, column = incoming.column, %fid, "column stored (found on sweep)");
 			}
 			_ => {
 				incoming.drop_all()?;
-				tracing::info!(deal = incoming.deal, column = incoming.column, "deal no longer open, column dropped");
+				tracing::info!(
+					deal = incoming.deal,
+					column = incoming.column,
+					"deal no longer open, column dropped"
+				);
 			}
 		}
 	}

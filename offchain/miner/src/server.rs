@@ -23,11 +23,9 @@ use axum::{
 };
 use codec::{DecodeAll, Encode};
 use deoss_chain::{AccountId, Chain, Deal, Keypair};
-use deoss_pipeline::{Manifest, Hasher};
+use deoss_pipeline::{Hasher, Manifest};
 use deoss_primitives::{merkle, receipt_message, Fid};
-use deoss_protocol::{
-	routes, server::ApiError, ColumnStatus, Health, ReceiptBody, ReplayGuard,
-};
+use deoss_protocol::{routes, server::ApiError, ColumnStatus, Health, ReceiptBody, ReplayGuard};
 
 use crate::columns::Columns;
 
@@ -54,11 +52,20 @@ pub struct MinerService {
 impl MinerService {
 	/// The service of `account`, signing receipts with `auth_key`.
 	pub fn new(chain: Chain, account: AccountId, auth_key: Keypair, columns: Columns) -> Self {
-		Self { chain, account, auth_key, columns, guard: ReplayGuard::new(), deals: Default::default() }
+		Self {
+			chain,
+			account,
+			auth_key,
+			columns,
+			guard: ReplayGuard::new(),
+			deals: Default::default(),
+		}
 	}
 
 	async fn open_deal(&self, deal_id: u64) -> Result<Deal, ApiError> {
-		if let Some((deal, read)) = self.deals.lock().ok().and_then(|deals| deals.get(&deal_id).cloned()) {
+		if let Some((deal, read)) =
+			self.deals.lock().ok().and_then(|deals| deals.get(&deal_id).cloned())
+		{
 			if read.elapsed() < DEAL_CACHE {
 				return Ok(deal);
 			}
@@ -69,7 +76,10 @@ impl MinerService {
 			.await
 			.map_err(|error| ApiError::unavailable("chain_unavailable", error.to_string()))?
 			.ok_or_else(|| {
-				ApiError::not_found("deal_not_open", format!("deal {deal_id} is not open on chain (unknown, stored or ended)"))
+				ApiError::not_found(
+					"deal_not_open",
+					format!("deal {deal_id} is not open on chain (unknown, stored or ended)"),
+				)
 			})?;
 		if let Ok(mut deals) = self.deals.lock() {
 			deals.retain(|_, (_, read)| read.elapsed() < DEAL_CACHE);
@@ -110,7 +120,9 @@ impl MinerService {
 			.miner(&self.account)
 			.await
 			.map_err(|error| ApiError::unavailable("chain_unavailable", error.to_string()))?
-			.ok_or_else(|| ApiError::unavailable("not_registered", "this miner is not registered yet"))?;
+			.ok_or_else(|| {
+				ApiError::unavailable("not_registered", "this miner is not registered yet")
+			})?;
 		if me.state != deoss_chain::MinerState::Active {
 			return Err(ApiError::forbidden("miner_not_active", "this miner takes no new data"));
 		}
@@ -157,11 +169,15 @@ async fn put_manifest(
 	body: Bytes,
 ) -> Result<StatusCode, ApiError> {
 	let deal = service.check_push(&headers, &method, &uri, &body, deal_id, column).await?;
-	let manifest = Manifest::decode_all(&mut &body[..])
-		.map_err(|_| ApiError::bad_request("malformed_manifest", "the body is not a SCALE-encoded manifest"))?;
+	let manifest = Manifest::decode_all(&mut &body[..]).map_err(|_| {
+		ApiError::bad_request("malformed_manifest", "the body is not a SCALE-encoded manifest")
+	})?;
 	let fid = deal.fid();
 	manifest.verify(&fid).map_err(|error| {
-		ApiError::bad_request("fid_mismatch", format!("the manifest does not lead to the deal's FID: {error}"))
+		ApiError::bad_request(
+			"fid_mismatch",
+			format!("the manifest does not lead to the deal's FID: {error}"),
+		)
 	})?;
 	if manifest.payload_len != deal.size || manifest.layout != deal.layout() {
 		return Err(ApiError::bad_request(
@@ -194,13 +210,20 @@ async fn put_fragment(
 	})?;
 	let geometry = manifest.geometry().map_err(io_error)?;
 	let expected_len = geometry.shard_len(segment).ok_or_else(|| {
-		ApiError::bad_request("invalid_segment", format!("the file has segments 0..{}", geometry.segment_count()))
+		ApiError::bad_request(
+			"invalid_segment",
+			format!("the file has segments 0..{}", geometry.segment_count()),
+		)
 	})?;
 	let root = merkle::fragment_root::<Hasher>(&body, manifest.layout.chunk_size as usize);
-	if body.len() != expected_len as usize || root.as_ref() != manifest.fragment_root(segment, column) {
+	if body.len() != expected_len as usize
+		|| root.as_ref() != manifest.fragment_root(segment, column)
+	{
 		return Err(ApiError::bad_request(
 			"fragment_mismatch",
-			format!("fragment {segment} of column {column} does not match its root in the manifest"),
+			format!(
+				"fragment {segment} of column {column} does not match its root in the manifest"
+			),
 		));
 	}
 	incoming.put_fragment(&fid, segment, &body).map_err(io_error)?;
@@ -231,10 +254,9 @@ async fn receipt(
 	let deal = service.check_push(&headers, &method, &uri, &body, deal_id, column).await?;
 	let fid = deal.fid();
 	let incoming = service.columns.incoming(deal_id, column);
-	let manifest = incoming
-		.manifest(&fid)
-		.map_err(io_error)?
-		.ok_or_else(|| ApiError::conflict("column_incomplete", "no manifest received for this column"))?;
+	let manifest = incoming.manifest(&fid).map_err(io_error)?.ok_or_else(|| {
+		ApiError::conflict("column_incomplete", "no manifest received for this column")
+	})?;
 	let segments = manifest.segments.len() as u32;
 	let held = incoming.held(&fid, segments);
 	if held.len() as u32 != segments {
@@ -259,11 +281,17 @@ fn parse_fid(text: &str) -> Result<Fid, ApiError> {
 		.ok_or_else(|| ApiError::bad_request("malformed_fid", "a FID is 64 hex digits"))
 }
 
-async fn get_manifest(State(service): Shared, Path(fid): Path<String>) -> Result<Response, ApiError> {
+async fn get_manifest(
+	State(service): Shared,
+	Path(fid): Path<String>,
+) -> Result<Response, ApiError> {
 	let fid = parse_fid(&fid)?;
 	match service.columns.holding(&fid).map(|store| store.manifest(&fid)) {
 		Some(Ok(manifest)) => Ok(manifest.encode().into_response()),
-		_ => Err(ApiError::not_found("file_not_held", format!("this miner holds no column of {fid}"))),
+		_ => Err(ApiError::not_found(
+			"file_not_held",
+			format!("this miner holds no column of {fid}"),
+		)),
 	}
 }
 
@@ -276,9 +304,9 @@ async fn get_fragment(
 		ApiError::not_found("file_not_held", format!("this miner holds no column of {fid}"))
 	})?;
 	let fragment = tokio::task::spawn_blocking(move || store.get(&fid, segment, column))
-	.await
-	.map_err(io_error)?
-	.map_err(io_error)?;
+		.await
+		.map_err(io_error)?
+		.map_err(io_error)?;
 	match fragment {
 		Some(fragment) => Ok(fragment.into_response()),
 		None => Err(ApiError::not_found(
@@ -287,4 +315,3 @@ async fn get_fragment(
 		)),
 	}
 }
-

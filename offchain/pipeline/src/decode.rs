@@ -113,19 +113,28 @@ pub fn decode_segment(
 ) -> Result<Vec<u8>, PipelineError> {
 	let segment_len = geometry
 		.segment_len(segment)
-		.ok_or(PipelineError::MalformedManifest("segment outside the file"))? as usize;
+		.ok_or(PipelineError::MalformedManifest("segment outside the file"))?
+		as usize;
 	let erasure = Erasure::new(geometry.layout())?;
 	let data_shards = erasure.data_shards();
 	let present = shards.iter().filter(|shard| shard.is_some()).count();
 	if shards.len() != erasure.total_shards() || present < data_shards {
-		return Err(PipelineError::TooFewFragments { segment, intact: present, required: data_shards });
+		return Err(PipelineError::TooFewFragments {
+			segment,
+			intact: present,
+			required: data_shards,
+		});
 	}
 	if shards[..data_shards].iter().any(Option::is_none) {
 		erasure.recover_data(&mut shards)?;
 	}
 	let mut payload = Vec::with_capacity(segment_len);
 	for shard in shards.into_iter().take(data_shards) {
-		let shard = shard.ok_or(PipelineError::TooFewFragments { segment, intact: present, required: data_shards })?;
+		let shard = shard.ok_or(PipelineError::TooFewFragments {
+			segment,
+			intact: present,
+			required: data_shards,
+		})?;
 		let take = (segment_len - payload.len()).min(shard.len());
 		payload.extend_from_slice(&shard[..take]);
 	}

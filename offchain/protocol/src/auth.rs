@@ -87,7 +87,13 @@ impl SignedRequest {
 	}
 
 	/// Signs as of `timestamp_ms`.
-	pub fn sign_at(signer: &Keypair, method: &str, path: &str, body: &[u8], timestamp_ms: u64) -> Self {
+	pub fn sign_at(
+		signer: &Keypair,
+		method: &str,
+		path: &str,
+		body: &[u8],
+		timestamp_ms: u64,
+	) -> Self {
 		let digest = digest(body);
 		let signature = signer.sign(&signed_message(method, path, &digest, timestamp_ms));
 		Self {
@@ -109,7 +115,10 @@ fn header<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, Aut
 		.map_err(|_| AuthError::Malformed(name))
 }
 
-fn hex_header<const N: usize>(headers: &HeaderMap, name: &'static str) -> Result<[u8; N], AuthError> {
+fn hex_header<const N: usize>(
+	headers: &HeaderMap,
+	name: &'static str,
+) -> Result<[u8; N], AuthError> {
 	let text = header(headers, name)?;
 	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text))
 		.map_err(|_| AuthError::Malformed(name))?;
@@ -154,8 +163,9 @@ impl ReplayGuard {
 		let account: [u8; 32] = hex_header(headers, ACCOUNT_HEADER)?;
 		let signed_digest: [u8; 32] = hex_header(headers, DIGEST_HEADER)?;
 		let signature: [u8; 64] = hex_header(headers, SIGNATURE_HEADER)?;
-		let timestamp: u64 =
-			header(headers, TIMESTAMP_HEADER)?.parse().map_err(|_| AuthError::Malformed(TIMESTAMP_HEADER))?;
+		let timestamp: u64 = header(headers, TIMESTAMP_HEADER)?
+			.parse()
+			.map_err(|_| AuthError::Malformed(TIMESTAMP_HEADER))?;
 		if digest(body) != signed_digest {
 			return Err(AuthError::DigestMismatch);
 		}
@@ -164,7 +174,8 @@ impl ReplayGuard {
 			return Err(AuthError::Skewed(skew));
 		}
 		let message = signed_message(method, path, &signed_digest, timestamp);
-		if !sr25519::verify(&sr25519::Signature(signature), &message, &sr25519::PublicKey(account)) {
+		if !sr25519::verify(&sr25519::Signature(signature), &message, &sr25519::PublicKey(account))
+		{
 			return Err(AuthError::BadSignature);
 		}
 		let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -225,11 +236,17 @@ mod tests {
 
 		// Bob's account with Alice's signature.
 		let mut forged = map.clone();
-		forged.insert(ACCOUNT_HEADER, format!("0x{}", hex::encode(dev::bob().public_key().0)).parse().unwrap());
+		forged.insert(
+			ACCOUNT_HEADER,
+			format!("0x{}", hex::encode(dev::bob().public_key().0)).parse().unwrap(),
+		);
 		assert_eq!(guard.verify(&forged, "PUT", path, b"payload"), Err(AuthError::BadSignature));
 
 		let old = SignedRequest::sign_at(&alice, "PUT", path, b"payload", now_ms() - 120_000);
-		assert!(matches!(guard.verify(&headers(&old), "PUT", path, b"payload"), Err(AuthError::Skewed(_))));
+		assert!(matches!(
+			guard.verify(&headers(&old), "PUT", path, b"payload"),
+			Err(AuthError::Skewed(_))
+		));
 
 		assert_eq!(
 			guard.verify(&HeaderMap::new(), "PUT", path, b"payload"),

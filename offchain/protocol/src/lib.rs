@@ -36,6 +36,8 @@ pub fn parse_account_hex(text: &str) -> Option<[u8; 32]> {
 pub fn parse_region(text: &str) -> Result<[u8; 2], String> {
 	match text.as_bytes() {
 		[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Ok([*a, *b]),
-		_ => Err(format!("region must be an upper-case ISO 3166-1 alpha-2 code such as DE, got {text:?}")),
+		_ => Err(format!(
+			"region must be an upper-case ISO 3166-1 alpha-2 code such as DE, got {text:?}"
+		)),
 	}
 }

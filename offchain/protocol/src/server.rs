@@ -89,7 +89,8 @@ impl IntoResponse for ApiError {
 pub fn init_tracing() {
 	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
 		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-	let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+	let _ =
+		tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 /// Completes on the first SIGINT or SIGTERM.
@@ -118,7 +119,8 @@ pub fn load_config<T: serde::de::DeserializeOwned>(
 ) -> Result<T, String> {
 	let text = std::fs::read_to_string(path)
 		.map_err(|error| format!("reading the configuration {}: {error}", path.display()))?;
-	let mut config: T = toml::from_str(&text).map_err(|error| format!("parsing {}: {error}", path.display()))?;
+	let mut config: T =
+		toml::from_str(&text).map_err(|error| format!("parsing {}: {error}", path.display()))?;
 	let base = path.parent().unwrap_or(std::path::Path::new("."));
 	for file in relative(&mut config) {
 		if file.is_relative() {
@@ -126,4 +128,19 @@ pub fn load_config<T: serde::de::DeserializeOwned>(
 		}
 	}
 	Ok(config)
+}
+
+/// The exit of a daemon's `main`: success, or the error with its causes on stderr
+/// (`name: what failed: why`) and a failure code.
+pub fn exit_code<E: std::fmt::Display>(
+	name: &str,
+	result: Result<(), E>,
+) -> std::process::ExitCode {
+	match result {
+		Ok(()) => std::process::ExitCode::SUCCESS,
+		Err(error) => {
+			eprintln!("{name}: {error:#}");
+			std::process::ExitCode::FAILURE
+		}
+	}
 }

@@ -53,7 +53,10 @@ fn default_parallel_columns() -> usize {
 impl SchedulerConfig {
 	/// Reads and checks `path`.
 	pub fn load(path: &Path) -> Result<Self> {
-		let config: Self = load_config(path, |config: &mut Self| [&mut config.key_file, &mut config.data_dir].into()).map_err(anyhow::Error::msg)?;
+		let config: Self = load_config(path, |config: &mut Self| {
+			[&mut config.key_file, &mut config.data_dir].into()
+		})
+		.map_err(anyhow::Error::msg)?;
 		config.region_code()?;
 		if config.parallel_columns == 0 {
 			bail!("parallel_columns must be at least 1");

@@ -4,10 +4,14 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::{Context, Result};
-use deoss_chain::{calls, load_signer, signer::ss58, ChainEvent, Chain};
+use deoss_chain::{calls, load_signer, signer::ss58, Chain, ChainEvent};
 use deoss_protocol::server::shutdown_signal;
 
-use crate::{config::SchedulerConfig, server::{self, SchedulerService}, staging};
+use crate::{
+	config::SchedulerConfig,
+	server::{self, SchedulerService},
+	staging,
+};
 
 /// Blocks between sweeps of the staging area.
 const SWEEP_PERIOD: u64 = 20;
@@ -40,7 +44,12 @@ pub async fn run(config: SchedulerConfig) -> Result<()> {
 		}
 	}
 	tracing::info!(account = %ss58(&account), listen = %config.listen, "scheduler serving");
-	let service = Arc::new(SchedulerService::new(chain.clone(), signer, config.data_dir.clone(), config.parallel_columns));
+	let service = Arc::new(SchedulerService::new(
+		chain.clone(),
+		signer,
+		config.data_dir.clone(),
+		config.parallel_columns,
+	));
 	let follower = tokio::spawn(follow(service.clone()));
 	axum::serve(listener, server::router(service))
 		.with_graceful_shutdown(shutdown_signal())
@@ -71,15 +80,23 @@ async fn follow(service: Arc<SchedulerService>) {
 						match event {
 							ChainEvent::FileStored(stored) => {
 								if staging::staging_dir(&service.data_dir, stored.deal).exists() {
-									tracing::info!(deal = stored.deal, "file stored, staging removed");
+									tracing::info!(
+										deal = stored.deal,
+										"file stored, staging removed"
+									);
 									service.drop_upload(stored.deal);
 								}
 							}
 							ChainEvent::DealFailed(ended) | ChainEvent::DealCancelled(ended) => {
 								service.drop_upload(ended.deal);
 							}
-							ChainEvent::DealAssigned(assigned) if assigned.replaced == Some(service.account) => {
-								tracing::info!(deal = assigned.deal, "deal moved to another scheduler, staging removed");
+							ChainEvent::DealAssigned(assigned)
+								if assigned.replaced == Some(service.account) =>
+							{
+								tracing::info!(
+									deal = assigned.deal,
+									"deal moved to another scheduler, staging removed"
+								);
 								service.drop_upload(assigned.deal);
 							}
 							_ => {}
@@ -101,7 +118,8 @@ async fn follow(service: Arc<SchedulerService>) {
 /// Removes the staging of deals that are no longer open here.
 async fn sweep(service: &SchedulerService) -> Result<()> {
 	for deal in staging::staged_deals(&service.data_dir)? {
-		let open_here = service.chain.deal(deal).await?.is_some_and(|open| open.scheduler == service.account);
+		let open_here =
+			service.chain.deal(deal).await?.is_some_and(|open| open.scheduler == service.account);
 		if !open_here {
 			service.drop_upload(deal);
 		}

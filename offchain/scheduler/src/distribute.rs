@@ -49,7 +49,10 @@ pub async fn candidates(chain: &Chain, upload: &Upload) -> Result<Vec<Candidate>
 	let mut found = Vec::new();
 	for account in accounts {
 		let Some(info) = chain.miner(&account).await? else { continue };
-		if info.state == MinerState::Active && info.free_bytes() >= needed && deal.admits(&account, info.region) {
+		if info.state == MinerState::Active
+			&& info.free_bytes() >= needed
+			&& deal.admits(&account, info.region)
+		{
 			found.push(Candidate { account, info });
 		}
 	}
@@ -76,7 +79,12 @@ pub async fn distribute(
 		bail!(
 			"only {} eligible miners with room in regions {:?} (and pinned), {slots} needed",
 			found.len(),
-			upload.deal.regions.iter().map(|r| String::from_utf8_lossy(r).into_owned()).collect::<Vec<_>>()
+			upload
+				.deal
+				.regions
+				.iter()
+				.map(|r| String::from_utf8_lossy(r).into_owned())
+				.collect::<Vec<_>>()
 		);
 	}
 	let pool: Arc<Mutex<VecDeque<Candidate>>> = Arc::new(Mutex::new(found.into()));
@@ -122,7 +130,15 @@ async fn push_column(
 ) -> Result<[u8; 64]> {
 	let deal = upload.deal_id;
 	let endpoint = miner.info.endpoint();
-	send(http, signer, &endpoint, "PUT", &routes::column_manifest(deal, column), manifest_bytes.to_vec()).await?;
+	send(
+		http,
+		signer,
+		&endpoint,
+		"PUT",
+		&routes::column_manifest(deal, column),
+		manifest_bytes.to_vec(),
+	)
+	.await?;
 	let status: ColumnStatus = http
 		.get(routes::url(&endpoint, &routes::column_status(deal, column)))
 		.timeout(MINER_TIMEOUT)
@@ -138,10 +154,21 @@ async fn push_column(
 			continue;
 		}
 		let fragment = reader.fragment(segment)?;
-		send(http, signer, &endpoint, "PUT", &routes::column_fragment(deal, column, segment), fragment).await?;
+		send(
+			http,
+			signer,
+			&endpoint,
+			"PUT",
+			&routes::column_fragment(deal, column, segment),
+			fragment,
+		)
+		.await?;
 	}
-	let answer = send(http, signer, &endpoint, "POST", &routes::column_receipt(deal, column), Vec::new()).await?;
-	let receipt: ReceiptBody = serde_json::from_slice(&answer).context("the miner's receipt does not parse")?;
+	let answer =
+		send(http, signer, &endpoint, "POST", &routes::column_receipt(deal, column), Vec::new())
+			.await?;
+	let receipt: ReceiptBody =
+		serde_json::from_slice(&answer).context("the miner's receipt does not parse")?;
 	let signature = receipt
 		.signature
 		.strip_prefix("0x")
@@ -149,7 +176,11 @@ async fn push_column(
 		.and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
 		.ok_or_else(|| anyhow!("the receipt signature is malformed"))?;
 	let message = receipt_message(deal, &encoded.fid, column, &miner.account);
-	if !sr25519::verify(&sr25519::Signature(signature), &message, &sr25519::PublicKey(miner.info.auth_key)) {
+	if !sr25519::verify(
+		&sr25519::Signature(signature),
+		&message,
+		&sr25519::PublicKey(miner.info.auth_key),
+	) {
 		bail!("the receipt is not signed by the miner's registered key");
 	}
 	Ok(signature)
@@ -166,7 +197,8 @@ async fn send(
 ) -> Result<Vec<u8>> {
 	let signed = SignedRequest::sign(signer, method, path, &body);
 	let method = reqwest::Method::from_bytes(method.as_bytes())?;
-	let mut request = http.request(method, routes::url(endpoint, path)).timeout(MINER_TIMEOUT).body(body);
+	let mut request =
+		http.request(method, routes::url(endpoint, path)).timeout(MINER_TIMEOUT).body(body);
 	for (name, value) in signed.headers {
 		request = request.header(name, value);
 	}

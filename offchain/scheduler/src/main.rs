@@ -36,11 +36,5 @@ async fn main() -> ExitCode {
 		Ok(config) => daemon::run(config).await,
 		Err(error) => Err(error),
 	};
-	match result {
-		Ok(()) => ExitCode::SUCCESS,
-		Err(error) => {
-			eprintln!("deoss-scheduler: {error:#}");
-			ExitCode::FAILURE
-		}
-	}
+	deoss_protocol::server::exit_code("deoss-scheduler", result)
 }

@@ -79,11 +79,15 @@ impl SchedulerService {
 			.deal(deal_id)
 			.await
 			.map_err(|error| ApiError::unavailable("chain_unavailable", error.to_string()))?
-			.ok_or_else(|| ApiError::not_found("deal_not_open", format!("deal {deal_id} is not open on chain")))?;
+			.ok_or_else(|| {
+				ApiError::not_found("deal_not_open", format!("deal {deal_id} is not open on chain"))
+			})?;
 		if deal.scheduler != self.account {
 			return Err(ApiError::conflict(
 				"not_assigned_here",
-				format!("deal {deal_id} is assigned to another scheduler; read its endpoint from chain"),
+				format!(
+					"deal {deal_id} is assigned to another scheduler; read its endpoint from chain"
+				),
 			));
 		}
 		let existing = self.uploads.lock().ok().and_then(|uploads| uploads.get(&deal_id).cloned());
@@ -93,7 +97,8 @@ impl SchedulerService {
 		let upload = Upload::open(&self.data_dir, deal_id, deal)
 			.map_err(|error| ApiError::internal(format!("staging: {error}")))?;
 		let upload = {
-			let mut uploads = self.uploads.lock().map_err(|_| ApiError::internal("upload table poisoned"))?;
+			let mut uploads =
+				self.uploads.lock().map_err(|_| ApiError::internal("upload table poisoned"))?;
 			uploads.entry(deal_id).or_insert(upload).clone()
 		};
 		self.clone().start_encoder(upload.clone());
@@ -148,13 +153,19 @@ impl SchedulerService {
 			let mut attempt = 0;
 			loop {
 				attempt += 1;
-				match self.chain.submit(&calls::report(upload.deal_id, &receipts), &self.signer).await {
+				match self
+					.chain
+					.submit(&calls::report(upload.deal_id, &receipts), &self.signer)
+					.await
+				{
 					Ok(_) => return anyhow::Ok(()),
 					Err(error) if attempt < REPORT_ATTEMPTS => {
 						tracing::warn!(deal = upload.deal_id, %error, "report failed, retrying");
 						tokio::time::sleep(Duration::from_secs(1)).await;
 					}
-					Err(error) => return Err(anyhow::Error::new(error).context("reporting the receipts")),
+					Err(error) => {
+						return Err(anyhow::Error::new(error).context("reporting the receipts"))
+					}
 				}
 			}
 		}
@@ -199,10 +210,16 @@ pub fn router(service: Arc<SchedulerService>) -> Router {
 type Shared = State<Arc<SchedulerService>>;
 
 async fn health(State(service): Shared) -> Json<Health> {
-	Json(Health { role: "scheduler".into(), account: format!("0x{}", hex::encode(service.account)) })
+	Json(Health {
+		role: "scheduler".into(),
+		account: format!("0x{}", hex::encode(service.account)),
+	})
 }
 
-async fn status(State(service): Shared, Path(deal_id): Path<u64>) -> Result<Json<UploadStatus>, ApiError> {
+async fn status(
+	State(service): Shared,
+	Path(deal_id): Path<u64>,
+) -> Result<Json<UploadStatus>, ApiError> {
 	Ok(Json(service.upload(deal_id).await?.status()))
 }
 
@@ -251,10 +268,15 @@ async fn put_part(
 			return Err(ApiError::new(
 				StatusCode::PAYLOAD_TOO_LARGE,
 				"too_many_bytes",
-				format!("the deal declares {size} bytes; this part would end at {}", query.offset + body.len() as u64),
+				format!(
+					"the deal declares {size} bytes; this part would end at {}",
+					query.offset + body.len() as u64
+				),
 			));
 		}
-		let received = upload.append(&body).map_err(|error| ApiError::internal(format!("staging: {error}")))?;
+		let received = upload
+			.append(&body)
+			.map_err(|error| ApiError::internal(format!("staging: {error}")))?;
 		if received < size {
 			return Ok((StatusCode::OK, Json(upload.status())));
 		}

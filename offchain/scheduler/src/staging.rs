@@ -254,7 +254,10 @@ impl ColumnReader {
 
 	/// The fragment of `segment`.
 	pub fn fragment(&mut self, segment: SegmentIndex) -> io::Result<Vec<u8>> {
-		let len = self.geometry.shard_len(segment).ok_or_else(|| io::Error::other("segment outside the file"))?;
+		let len = self
+			.geometry
+			.shard_len(segment)
+			.ok_or_else(|| io::Error::other("segment outside the file"))?;
 		let mut fragment = vec![0u8; len as usize];
 		self.file.seek(SeekFrom::Start(self.offsets[segment as usize]))?;
 		self.file.read_exact(&mut fragment)?;
@@ -271,8 +274,9 @@ impl ColumnReader {
 pub fn column_bytes(layout: Layout, size: u64) -> u64 {
 	FileGeometry::new(layout, size)
 		.map(|geometry| {
-			(0..geometry.segment_count()).map(|s| u64::from(geometry.shard_len(s).unwrap_or(0))).sum()
+			(0..geometry.segment_count())
+				.map(|s| u64::from(geometry.shard_len(s).unwrap_or(0)))
+				.sum()
 		})
 		.unwrap_or(u64::MAX)
 }
-

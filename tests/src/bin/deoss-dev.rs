@@ -10,7 +10,10 @@ use deoss_chain::signer::ss58;
 use deoss_e2e::system::{System, SystemConfig};
 
 fn arg<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
-	args.iter().position(|arg| arg == name).and_then(|at| args.get(at + 1)).and_then(|value| value.parse().ok())
+	args.iter()
+		.position(|arg| arg == name)
+		.and_then(|at| args.get(at + 1))
+		.and_then(|value| value.parse().ok())
 }
 
 #[tokio::main]
@@ -31,11 +34,18 @@ async fn main() -> Result<()> {
 			.unwrap_or(defaults.regions),
 		miner_capacity_gib: arg(&args, "--capacity-gib").unwrap_or(defaults.miner_capacity_gib),
 		block_time_ms: arg(&args, "--block-time").unwrap_or(1000),
-		dir: Some(arg::<PathBuf>(&args, "--dir").unwrap_or_else(|| PathBuf::from("target/dev-system"))),
+		dir: Some(
+			arg::<PathBuf>(&args, "--dir").unwrap_or_else(|| PathBuf::from("target/dev-system")),
+		),
 		rpc_port: Some(arg(&args, "--rpc-port").unwrap_or(9944)),
 		instant: false,
 	};
-	println!("deoss-dev: starting a node, {} schedulers and {} miners under {}", config.schedulers, config.miners, config.dir.as_ref().map(|dir| dir.display().to_string()).unwrap_or_default());
+	println!(
+		"deoss-dev: starting a node, {} schedulers and {} miners under {}",
+		config.schedulers,
+		config.miners,
+		config.dir.as_ref().map(|dir| dir.display().to_string()).unwrap_or_default()
+	);
 	let system = System::start(config).await?;
 	println!("node       {}  (polkadot.js: Development → Custom)", system.url());
 	for service in system.schedulers.iter().chain(&system.miners) {
@@ -45,10 +55,19 @@ async fn main() -> Result<()> {
 			service.endpoint,
 			service.region,
 			ss58(&service.id()),
-			service.config.with_file_name(if service.name.starts_with("miner") { "miner.log" } else { "scheduler.log" }).display()
+			service
+				.config
+				.with_file_name(if service.name.starts_with("miner") {
+					"miner.log"
+				} else {
+					"scheduler.log"
+				})
+				.display()
 		);
 	}
-	println!("dev accounts //Alice … //Ferdie are endowed; `deoss --suri //Alice` uploads straight away");
+	println!(
+		"dev accounts //Alice … //Ferdie are endowed; `deoss --suri //Alice` uploads straight away"
+	);
 	println!("system ready");
 	tokio::signal::ctrl_c().await?;
 	println!("deoss-dev: stopping every process");

@@ -62,7 +62,11 @@ fn object_file(dir: &std::path::Path, name: &str, len: u64) -> Result<std::path:
 	Ok(path)
 }
 
-async fn put_file(client: &DeossClient, path: &std::path::Path, name: &str) -> Result<(Duration, deoss_client::PutOutcome)> {
+async fn put_file(
+	client: &DeossClient,
+	path: &std::path::Path,
+	name: &str,
+) -> Result<(Duration, deoss_client::PutOutcome)> {
 	let mut request = PutRequest::bytes("bench", name, Vec::new(), &[*b"DE", *b"FR", *b"US"]);
 	request.source = PutSource::Path(path.to_path_buf());
 	let started = Instant::now();
@@ -73,7 +77,8 @@ async fn put_file(client: &DeossClient, path: &std::path::Path, name: &str) -> R
 fn encode_alone(path: &std::path::Path) -> Result<Duration> {
 	let started = Instant::now();
 	let mut discard = |_: &EncodedSegment| Ok(());
-	Encoder::new(Layout::default())?.encode(std::io::BufReader::new(std::fs::File::open(path)?), &mut discard)?;
+	Encoder::new(Layout::default())?
+		.encode(std::io::BufReader::new(std::fs::File::open(path)?), &mut discard)?;
 	Ok(started.elapsed())
 }
 
@@ -86,13 +91,27 @@ async fn main() -> Result<()> {
 	println!("|---|---|---|---|");
 
 	// 1 MiB to FileStored: instant sealing, then a 3 s block time.
-	for (label, instant, block_time_ms) in [("instant sealing", true, 3000), ("3 s interval sealing", false, 3000)] {
-		let system = System::start(SystemConfig { instant, block_time_ms, ..SystemConfig::default() }).await?;
+	for (label, instant, block_time_ms) in
+		[("instant sealing", true, 3000), ("3 s interval sealing", false, 3000)]
+	{
+		let system =
+			System::start(SystemConfig { instant, block_time_ms, ..SystemConfig::default() })
+				.await?;
 		let client = prepare(&system, 1).await?;
 		let mut times = Vec::new();
 		for n in 0..5 {
 			let started = Instant::now();
-			client.put(PutRequest::bytes("bench", &format!("one-mib-{n}"), object_bytes(MIB as usize + n), &[*b"DE", *b"FR", *b"US"]), |_| ()).await?;
+			client
+				.put(
+					PutRequest::bytes(
+						"bench",
+						&format!("one-mib-{n}"),
+						object_bytes(MIB as usize + n),
+						&[*b"DE", *b"FR", *b"US"],
+					),
+					|_| (),
+				)
+				.await?;
 			times.push(ms(started.elapsed()));
 		}
 		times.sort_by(f64::total_cmp);
@@ -103,18 +122,33 @@ async fn main() -> Result<()> {
 			Encoder::new(Layout::default())?.encode(&bytes[..], &mut discard)?;
 			ms(started.elapsed())
 		};
-		row(&format!("put 1 MiB → FileStored, {label} (median of 5)"), format!("{:.0} ms", percentile(&times, 0.5)), format!("encode alone {encode:.1} ms"), percentile(&times, 0.5) / encode);
+		row(
+			&format!("put 1 MiB → FileStored, {label} (median of 5)"),
+			format!("{:.0} ms", percentile(&times, 0.5)),
+			format!("encode alone {encode:.1} ms"),
+			percentile(&times, 0.5) / encode,
+		);
 		drop(system);
 	}
 
-	let system = System::start(SystemConfig { block_time_ms: 500, ..SystemConfig::default() }).await?;
+	let system =
+		System::start(SystemConfig { block_time_ms: 500, ..SystemConfig::default() }).await?;
 	let client = prepare(&system, 8).await?;
 
 	// put of a large object against encoding it alone.
 	let path = object_file(work.path(), "large.bin", large)?;
 	let encode = encode_alone(&path)?;
 	let (put, outcome) = put_file(&client, &path, "large.bin").await?;
-	row(&format!("put {} MiB → FileStored", large / MIB), format!("{:.1} s ({:.1} MiB/s)", put.as_secs_f64(), large as f64 / MIB as f64 / put.as_secs_f64()), format!("pipeline encode alone {:.1} s", encode.as_secs_f64()), put.as_secs_f64() / encode.as_secs_f64());
+	row(
+		&format!("put {} MiB → FileStored", large / MIB),
+		format!(
+			"{:.1} s ({:.1} MiB/s)",
+			put.as_secs_f64(),
+			large as f64 / MIB as f64 / put.as_secs_f64()
+		),
+		format!("pipeline encode alone {:.1} s", encode.as_secs_f64()),
+		put.as_secs_f64() / encode.as_secs_f64(),
+	);
 
 	// get of the large object against reading its k data fragment files from disk.
 	let started = Instant::now();
@@ -124,7 +158,9 @@ async fn main() -> Result<()> {
 	drop(back);
 	let started = Instant::now();
 	let mut read = 0u64;
-	for (column, miner) in outcome.miners.iter().take(usize::from(Layout::default().data_shards)).enumerate() {
+	for (column, miner) in
+		outcome.miners.iter().take(usize::from(Layout::default().data_shards)).enumerate()
+	{
 		let service = system.miner(miner).context("a holder of ours")?;
 		let dir = service.data_dir.join("store").join(outcome.fid.to_string());
 		for entry in std::fs::read_dir(&dir)? {
@@ -138,10 +174,29 @@ async fn main() -> Result<()> {
 	}
 	let disk = started.elapsed();
 	anyhow::ensure!(read >= large, "the k data columns hold the object ({read} bytes)");
-	row(&format!("get {} MiB from the miners", large / MIB), format!("{:.2} s ({:.0} MiB/s)", get.as_secs_f64(), large as f64 / MIB as f64 / get.as_secs_f64()), format!("read k fragment files {:.2} s", disk.as_secs_f64()), get.as_secs_f64() / disk.as_secs_f64());
+	row(
+		&format!("get {} MiB from the miners", large / MIB),
+		format!(
+			"{:.2} s ({:.0} MiB/s)",
+			get.as_secs_f64(),
+			large as f64 / MIB as f64 / get.as_secs_f64()
+		),
+		format!("read k fragment files {:.2} s", disk.as_secs_f64()),
+		get.as_secs_f64() / disk.as_secs_f64(),
+	);
 
 	// get of a 1 MiB object, 100 times.
-	let small = client.put(PutRequest::bytes("bench", "small.bin", object_bytes(MIB as usize), &[*b"DE", *b"FR", *b"US"]), |_| ()).await?;
+	let small = client
+		.put(
+			PutRequest::bytes(
+				"bench",
+				"small.bin",
+				object_bytes(MIB as usize),
+				&[*b"DE", *b"FR", *b"US"],
+			),
+			|_| (),
+		)
+		.await?;
 	let mut times = Vec::new();
 	for _ in 0..100 {
 		let started = Instant::now();
@@ -158,20 +213,42 @@ async fn main() -> Result<()> {
 		}
 		ms(started.elapsed()) / 100.0 * 4.0
 	};
-	row("get 1 MiB, p50 of 100", format!("{:.1} ms", percentile(&times, 0.5)), format!("read 4 fragment files {reads:.2} ms"), percentile(&times, 0.5) / reads);
-	row("get 1 MiB, p99 of 100", format!("{:.1} ms", percentile(&times, 0.99)), format!("read 4 fragment files {reads:.2} ms"), percentile(&times, 0.99) / reads);
+	row(
+		"get 1 MiB, p50 of 100",
+		format!("{:.1} ms", percentile(&times, 0.5)),
+		format!("read 4 fragment files {reads:.2} ms"),
+		percentile(&times, 0.5) / reads,
+	);
+	row(
+		"get 1 MiB, p99 of 100",
+		format!("{:.1} ms", percentile(&times, 0.99)),
+		format!("read 4 fragment files {reads:.2} ms"),
+		percentile(&times, 0.99) / reads,
+	);
 
 	// Peak memory of the services: after the large upload, and after a far larger one.
 	let peak = |system: &System| -> (u64, u64) {
-		let scheduler = system.schedulers.iter().filter_map(|service| service.peak_rss()).max().unwrap_or(0);
-		let miner = system.miners.iter().filter_map(|service| service.peak_rss()).max().unwrap_or(0);
+		let scheduler =
+			system.schedulers.iter().filter_map(|service| service.peak_rss()).max().unwrap_or(0);
+		let miner =
+			system.miners.iter().filter_map(|service| service.peak_rss()).max().unwrap_or(0);
 		(scheduler, miner)
 	};
 	let (scheduler_before, miner_before) = peak(&system);
 	let path = object_file(work.path(), "huge.bin", huge)?;
 	put_file(&client, &path, "huge.bin").await?;
 	let (scheduler_after, miner_after) = peak(&system);
-	row(&format!("scheduler peak RSS after a {} MiB put", huge / MIB), format!("{} MiB", scheduler_after / MIB), format!("after {} MiB: {} MiB", large / MIB, scheduler_before / MIB), scheduler_after as f64 / scheduler_before.max(1) as f64);
-	row(&format!("miner peak RSS after a {} MiB put", huge / MIB), format!("{} MiB", miner_after / MIB), format!("after {} MiB: {} MiB", large / MIB, miner_before / MIB), miner_after as f64 / miner_before.max(1) as f64);
+	row(
+		&format!("scheduler peak RSS after a {} MiB put", huge / MIB),
+		format!("{} MiB", scheduler_after / MIB),
+		format!("after {} MiB: {} MiB", large / MIB, scheduler_before / MIB),
+		scheduler_after as f64 / scheduler_before.max(1) as f64,
+	);
+	row(
+		&format!("miner peak RSS after a {} MiB put", huge / MIB),
+		format!("{} MiB", miner_after / MIB),
+		format!("after {} MiB: {} MiB", large / MIB, miner_before / MIB),
+		miner_after as f64 / miner_before.max(1) as f64,
+	);
 	Ok(())
 }
