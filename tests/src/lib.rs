@@ -63,6 +63,11 @@ pub fn node_binary() -> Result<PathBuf> {
 	binary("deoss-node", "DEOSS_NODE_BIN")
 }
 
+/// Path of the `deoss` command line under test.
+pub fn cli_binary() -> Result<PathBuf> {
+	binary("deoss", "DEOSS_CLI_BIN")
+}
+
 /// Path of the `deoss-scheduler` binary under test.
 pub fn scheduler_binary() -> Result<PathBuf> {
 	binary("deoss-scheduler", "DEOSS_SCHEDULER_BIN")

@@ -82,11 +82,23 @@ fn decode_error(what: &'static str) -> impl FnOnce(subxt::error::StorageValueErr
 /// nonce, a dropped connection before the pool accepted it).
 const SUBMIT_ATTEMPTS: u32 = 5;
 
+/// A view of the chain at one finalized block.
+type AtBlock = subxt::client::ClientAtBlock<
+	SubstrateConfig,
+	subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
+>;
+
+/// How long a view of the last finalized block is reused: reads within one operation
+/// (a download's record and miners, a push's deal checks) then cost one round trip
+/// each instead of four.
+const VIEW_REUSE: Duration = Duration::from_millis(250);
+
 /// A connection to a DeOSS node.
 #[derive(Clone)]
 pub struct Chain {
 	client: Client,
 	rpc: RpcClient,
+	latest: Arc<std::sync::Mutex<Option<(std::time::Instant, AtBlock)>>>,
 	/// Per account, held while a transaction of that account is signed and handed to
 	/// the pool, so concurrent submissions take consecutive nonces; it holds the next
 	/// nonce this client would use (the pool may not list the last one yet).
@@ -99,7 +111,7 @@ impl Chain {
 	pub async fn connect(url: &str) -> Result<Self> {
 		let rpc = RpcClient::from_insecure_url(url).await.map_err(rpc_error)?;
 		let client = Client::from_rpc_client(rpc.clone()).await.map_err(rpc_error)?;
-		Ok(Self { client, rpc, nonce_locks: Default::default() })
+		Ok(Self { client, rpc, latest: Default::default(), nonce_locks: Default::default() })
 	}
 
 	/// [`Chain::connect`], retrying for up to `patience` while the node starts.
@@ -122,9 +134,31 @@ impl Chain {
 		&self.client
 	}
 
+	/// The last finalized block, as seen at most [`VIEW_REUSE`] ago.
+	async fn at_finalized(&self) -> Result<AtBlock> {
+		Ok(self.view(false).await?.0)
+	}
+
+	/// The last finalized block; a view up to [`VIEW_REUSE`] old unless `fresh`. Says
+	/// whether the view was reused.
+	async fn view(&self, fresh: bool) -> Result<(AtBlock, bool)> {
+		if !fresh {
+			if let Some((read, at)) = self.latest.lock().ok().and_then(|latest| latest.clone()) {
+				if read.elapsed() < VIEW_REUSE {
+					return Ok((at, true));
+				}
+			}
+		}
+		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		if let Ok(mut latest) = self.latest.lock() {
+			*latest = Some((std::time::Instant::now(), at.clone()));
+		}
+		Ok((at, false))
+	}
+
 	/// Number of the last finalized block.
 	pub async fn finalized_number(&self) -> Result<u64> {
-		Ok(self.client.at_current_block().await.map_err(rpc_error)?.block_number())
+		Ok(self.at_finalized().await?.block_number())
 	}
 
 	/// Signs `call` with `signer`, submits it and waits until it is finalized; a
@@ -206,11 +240,22 @@ impl Chain {
 		key: K,
 	) -> Result<Option<V>>
 	where
-		K: IntoEncodableValues + IntoDecodableValues,
+		K: IntoEncodableValues + IntoDecodableValues + Clone,
 		V: DecodeAsType,
 	{
-		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		let (at, reused) = self.view(false).await?;
 		let address = dynamic::storage::<K, V>(pallet, entry);
+		let value =
+			at.storage().try_fetch(address.clone(), key.clone()).await.map_err(rpc_error)?;
+		if let Some(value) = value {
+			return value.decode().map(Some).map_err(decode_error(entry));
+		}
+		if !reused {
+			return Ok(None);
+		}
+		// Something that was just created (a deal, a file) may be missing from a reused
+		// view: absence is always confirmed at the latest finalized block.
+		let (at, _) = self.view(true).await?;
 		let value = at.storage().try_fetch(address, key).await.map_err(rpc_error)?;
 		value.map(|value| value.decode().map_err(decode_error(entry))).transpose()
 	}
@@ -243,7 +288,7 @@ impl Chain {
 		owner: &AccountId,
 		bucket: Option<&[u8]>,
 	) -> Result<Vec<ObjectEntry>> {
-		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		let at = self.at_finalized().await?;
 		let address = dynamic::storage::<(AccountId, (Vec<u8>, Vec<u8>)), [u8; 32]>(
 			"FileBank",
 			"OwnedObjects",
@@ -284,7 +329,7 @@ impl Chain {
 
 	/// Every registered miner with its record.
 	pub async fn miners(&self) -> Result<Vec<(AccountId, MinerInfo)>> {
-		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		let at = self.at_finalized().await?;
 		let address = dynamic::storage::<(AccountId,), MinerInfo>("StorageProviders", "Miners");
 		let mut entries = at.storage().iter(address, ()).await.map_err(rpc_error)?;
 		let mut miners = Vec::new();
@@ -300,7 +345,7 @@ impl Chain {
 
 	/// Every registered scheduler with its record.
 	pub async fn schedulers(&self) -> Result<Vec<(AccountId, SchedulerInfo)>> {
-		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		let at = self.at_finalized().await?;
 		let address =
 			dynamic::storage::<(AccountId,), SchedulerInfo>("StorageProviders", "Schedulers");
 		let mut entries = at.storage().iter(address, ()).await.map_err(rpc_error)?;
@@ -317,7 +362,7 @@ impl Chain {
 
 	/// The active miners of `region` (`StorageProviders.ActiveMinersByRegion`).
 	pub async fn active_miners_in(&self, region: [u8; 2]) -> Result<Vec<AccountId>> {
-		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		let at = self.at_finalized().await?;
 		let address = dynamic::storage::<([u8; 2], AccountId), ()>(
 			"StorageProviders",
 			"ActiveMinersByRegion",
@@ -361,6 +406,49 @@ impl Chain {
 		}))
 	}
 
+	/// The names of `owner`'s buckets, sorted (`StorageSpace.Buckets`).
+	pub async fn buckets(&self, owner: &AccountId) -> Result<Vec<Vec<u8>>> {
+		let at = self.at_finalized().await?;
+		let address =
+			dynamic::storage::<(AccountId, Vec<u8>), BucketInfo>("StorageSpace", "Buckets");
+		let mut entries = at.storage().iter(address, (*owner,)).await.map_err(rpc_error)?;
+		let mut names = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(rpc_error)?;
+			let (_, name) = entry.key().and_then(|key| key.decode()).map_err(|error| {
+				ChainError::Decode { what: "Buckets key", reason: error.to_string() }
+			})?;
+			names.push(name);
+		}
+		names.sort();
+		Ok(names)
+	}
+
+	/// `StorageSpace.Buckets(owner, name)`.
+	pub async fn bucket(&self, owner: &AccountId, name: &[u8]) -> Result<Option<BucketInfo>> {
+		self.fetch("StorageSpace", "Buckets", (*owner, name.to_vec())).await
+	}
+
+	/// Every operator `owner` authorized, with its authorization.
+	pub async fn authorizations(
+		&self,
+		owner: &AccountId,
+	) -> Result<Vec<(AccountId, Authorization)>> {
+		let at = self.at_finalized().await?;
+		let address =
+			dynamic::storage::<(AccountId, AccountId), Authorization>("Oss", "Authorizations");
+		let mut entries = at.storage().iter(address, (*owner,)).await.map_err(rpc_error)?;
+		let mut found = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(rpc_error)?;
+			let (_, operator) = entry.key().and_then(|key| key.decode()).map_err(|error| {
+				ChainError::Decode { what: "Authorizations key", reason: error.to_string() }
+			})?;
+			found.push((operator, entry.value().decode().map_err(decode_error("Authorizations"))?));
+		}
+		Ok(found)
+	}
+
 	/// `StorageSpace.UserSpace(owner)`: the owner's space lease.
 	pub async fn space(&self, owner: &AccountId) -> Result<Option<SpaceLease>> {
 		self.fetch("StorageSpace", "UserSpace", (*owner,)).await
@@ -388,13 +476,19 @@ impl Chain {
 
 	/// A `u32` constant of a pallet (periods in blocks, sample counts).
 	pub async fn constant_u32(&self, pallet: &str, name: &str) -> Result<u32> {
-		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		let at = self.at_finalized().await?;
 		at.constants().entry(dynamic::constant::<u32>(pallet, name)).map_err(rpc_error)
+	}
+
+	/// A `u64` constant of a pallet (durations in ms).
+	pub async fn constant_u64(&self, pallet: &str, name: &str) -> Result<u64> {
+		let at = self.at_finalized().await?;
+		at.constants().entry(dynamic::constant::<u64>(pallet, name)).map_err(rpc_error)
 	}
 
 	/// A `u128` constant of a pallet (stakes, prices).
 	pub async fn constant_u128(&self, pallet: &str, name: &str) -> Result<u128> {
-		let at = self.client.at_current_block().await.map_err(rpc_error)?;
+		let at = self.at_finalized().await?;
 		at.constants().entry(dynamic::constant::<u128>(pallet, name)).map_err(rpc_error)
 	}
 

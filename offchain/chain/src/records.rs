@@ -302,6 +302,16 @@ pub struct SpaceLease {
 	pub state: SpaceState,
 }
 
+/// `pallet_storage_space::BucketInfo`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct BucketInfo {
+	/// Objects in the bucket.
+	pub object_count: u32,
+	/// Block it was created in.
+	pub created_at: u32,
+}
+
 /// `pallet_audit` challenge: what a miner must prove before `deadline`.
 #[derive(Debug, Clone, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]

@@ -170,13 +170,17 @@ impl DeossClient {
 
 	async fn holders(&self, record: &FileRecord) -> Result<Holders, ClientError> {
 		let columns = usize::from(record.layout().column_count());
-		let mut endpoints: HashMap<AccountId, Option<String>> = HashMap::new();
-		for miner in &record.miners {
-			if !endpoints.contains_key(miner) {
-				let endpoint = self.chain.miner(miner).await?.map(|info| info.endpoint());
-				endpoints.insert(*miner, endpoint);
-			}
-		}
+		let mut distinct = record.miners.clone();
+		distinct.sort();
+		distinct.dedup();
+		let infos =
+			futures::future::try_join_all(distinct.iter().map(|miner| self.chain.miner(miner)))
+				.await?;
+		let endpoints: HashMap<AccountId, Option<String>> = distinct
+			.into_iter()
+			.zip(infos)
+			.map(|(miner, info)| (miner, info.map(|info| info.endpoint())))
+			.collect();
 		let mut holders: Holders = vec![Vec::new(); columns];
 		for (slot, miner) in record.miners.iter().enumerate() {
 			if let Some(Some(endpoint)) = endpoints.get(miner) {
