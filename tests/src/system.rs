@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use deoss_chain::{calls, signer::parse_secret, signer::write_key_file, Chain, Keypair};
 use futures::future::try_join_all;
 
-use crate::{free_port, miner_binary, scheduler_binary, BasePath, Node, NodeConfig, UNIT};
+use crate::{miner_binary, scheduler_binary, BasePath, Node, NodeConfig, UNIT};
 
 /// Balance every service account receives from Alice.
 pub const SERVICE_FUNDS: u128 = 1_000_000 * UNIT;
@@ -187,6 +187,29 @@ pub struct System {
 	_temp: Option<tempfile::TempDir>,
 }
 
+/// Ports for the services: free now, distinct, and below the kernel's ephemeral range
+/// (32768 and up), so no outgoing connection of another service takes one before its
+/// service binds it.
+struct Ports {
+	taken: std::collections::HashSet<u16>,
+}
+
+impl Ports {
+	fn next(&mut self) -> Result<u16> {
+		for _ in 0..1000 {
+			let port = 20_000 + rand::random::<u16>() % 12_000;
+			if self.taken.contains(&port) {
+				continue;
+			}
+			if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+				self.taken.insert(port);
+				return Ok(port);
+			}
+		}
+		bail!("no free port found in 20000..32000")
+	}
+}
+
 fn write_key(path: &Path, secret: &str) -> Result<Keypair> {
 	if !path.exists() {
 		write_key_file(path, secret).with_context(|| format!("writing {}", path.display()))?;
@@ -217,6 +240,7 @@ impl System {
 		let node = Node::start(node_config).await?;
 		let url = node.ws_url();
 		let chain = Chain::connect(&url).await?;
+		let mut ports = Ports { taken: Default::default() };
 
 		let mut schedulers = Vec::new();
 		for index in 0..config.schedulers {
@@ -225,7 +249,7 @@ impl System {
 			fs::create_dir_all(&home)?;
 			let account =
 				write_key(&home.join("account.key"), &format!("//deoss-dev//scheduler//{index}"))?;
-			let port = free_port()?;
+			let port = ports.next()?;
 			let region = config.regions[index % config.regions.len()].clone();
 			let config_path = home.join("scheduler.toml");
 			fs::write(
@@ -255,7 +279,7 @@ impl System {
 			let account =
 				write_key(&home.join("account.key"), &format!("//deoss-dev//miner//{index}"))?;
 			write_key(&home.join("auth.key"), &format!("//deoss-dev//miner//{index}//auth"))?;
-			let port = free_port()?;
+			let port = ports.next()?;
 			let region = config.regions[index % config.regions.len()].clone();
 			let config_path = home.join("miner.toml");
 			fs::write(

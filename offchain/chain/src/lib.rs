@@ -260,6 +260,33 @@ impl Chain {
 		value.map(|value| value.decode().map_err(decode_error(entry))).transpose()
 	}
 
+	/// Every entry of `pallet.entry` under the key prefix `prefix`, with its whole key.
+	async fn entries<K, V, P>(
+		&self,
+		pallet: &'static str,
+		entry: &'static str,
+		prefix: P,
+	) -> Result<Vec<(K, V)>>
+	where
+		K: IntoEncodableValues + IntoDecodableValues,
+		V: DecodeAsType,
+		P: subxt::storage::PrefixOf<K>,
+	{
+		let at = self.at_finalized().await?;
+		let address = dynamic::storage::<K, V>(pallet, entry);
+		let mut entries = at.storage().iter(address, prefix).await.map_err(rpc_error)?;
+		let mut found = Vec::new();
+		while let Some(item) = entries.next().await {
+			let item = item.map_err(rpc_error)?;
+			let key = item
+				.key()
+				.and_then(|key| key.decode())
+				.map_err(|error| ChainError::Decode { what: entry, reason: error.to_string() })?;
+			found.push((key, item.value().decode().map_err(decode_error(entry))?));
+		}
+		Ok(found)
+	}
+
 	/// `FileBank.Deals(deal)`: an open deal.
 	pub async fn deal(&self, deal: u64) -> Result<Option<Deal>> {
 		self.fetch("FileBank", "Deals", (deal,)).await
@@ -288,26 +315,15 @@ impl Chain {
 		owner: &AccountId,
 		bucket: Option<&[u8]>,
 	) -> Result<Vec<ObjectEntry>> {
-		let at = self.at_finalized().await?;
-		let address = dynamic::storage::<(AccountId, (Vec<u8>, Vec<u8>)), [u8; 32]>(
-			"FileBank",
-			"OwnedObjects",
-		);
-		let mut entries = at.storage().iter(address, (*owner,)).await.map_err(rpc_error)?;
-		let mut objects = Vec::new();
-		while let Some(entry) = entries.next().await {
-			let entry = entry.map_err(rpc_error)?;
-			let (_, (entry_bucket, name)) =
-				entry.key().and_then(|key| key.decode()).map_err(|error| ChainError::Decode {
-					what: "OwnedObjects key",
-					reason: error.to_string(),
-				})?;
-			if bucket.is_some_and(|bucket| bucket != entry_bucket.as_slice()) {
-				continue;
-			}
-			let fid = entry.value().decode().map_err(decode_error("OwnedObjects"))?;
-			objects.push(ObjectEntry { bucket: entry_bucket, name, fid: Fid(fid) });
-		}
+		let entries: Vec<((AccountId, (Vec<u8>, Vec<u8>)), [u8; 32])> =
+			self.entries("FileBank", "OwnedObjects", (*owner,)).await?;
+		let mut objects: Vec<ObjectEntry> = entries
+			.into_iter()
+			.filter(|((_, (entry_bucket, _)), _)| {
+				bucket.is_none_or(|bucket| bucket == entry_bucket.as_slice())
+			})
+			.map(|((_, (bucket, name)), fid)| ObjectEntry { bucket, name, fid: Fid(fid) })
+			.collect();
 		objects.sort_by(|a, b| (&a.bucket, &a.name).cmp(&(&b.bucket, &b.name)));
 		Ok(objects)
 	}
@@ -329,54 +345,23 @@ impl Chain {
 
 	/// Every registered miner with its record.
 	pub async fn miners(&self) -> Result<Vec<(AccountId, MinerInfo)>> {
-		let at = self.at_finalized().await?;
-		let address = dynamic::storage::<(AccountId,), MinerInfo>("StorageProviders", "Miners");
-		let mut entries = at.storage().iter(address, ()).await.map_err(rpc_error)?;
-		let mut miners = Vec::new();
-		while let Some(entry) = entries.next().await {
-			let entry = entry.map_err(rpc_error)?;
-			let (account,) = entry.key().and_then(|key| key.decode()).map_err(|error| {
-				ChainError::Decode { what: "Miners key", reason: error.to_string() }
-			})?;
-			miners.push((account, entry.value().decode().map_err(decode_error("Miners"))?));
-		}
-		Ok(miners)
+		let entries: Vec<((AccountId,), MinerInfo)> =
+			self.entries("StorageProviders", "Miners", ()).await?;
+		Ok(entries.into_iter().map(|((account,), info)| (account, info)).collect())
 	}
 
 	/// Every registered scheduler with its record.
 	pub async fn schedulers(&self) -> Result<Vec<(AccountId, SchedulerInfo)>> {
-		let at = self.at_finalized().await?;
-		let address =
-			dynamic::storage::<(AccountId,), SchedulerInfo>("StorageProviders", "Schedulers");
-		let mut entries = at.storage().iter(address, ()).await.map_err(rpc_error)?;
-		let mut schedulers = Vec::new();
-		while let Some(entry) = entries.next().await {
-			let entry = entry.map_err(rpc_error)?;
-			let (account,) = entry.key().and_then(|key| key.decode()).map_err(|error| {
-				ChainError::Decode { what: "Schedulers key", reason: error.to_string() }
-			})?;
-			schedulers.push((account, entry.value().decode().map_err(decode_error("Schedulers"))?));
-		}
-		Ok(schedulers)
+		let entries: Vec<((AccountId,), SchedulerInfo)> =
+			self.entries("StorageProviders", "Schedulers", ()).await?;
+		Ok(entries.into_iter().map(|((account,), info)| (account, info)).collect())
 	}
 
 	/// The active miners of `region` (`StorageProviders.ActiveMinersByRegion`).
 	pub async fn active_miners_in(&self, region: [u8; 2]) -> Result<Vec<AccountId>> {
-		let at = self.at_finalized().await?;
-		let address = dynamic::storage::<([u8; 2], AccountId), ()>(
-			"StorageProviders",
-			"ActiveMinersByRegion",
-		);
-		let mut entries = at.storage().iter(address, (region,)).await.map_err(rpc_error)?;
-		let mut miners = Vec::new();
-		while let Some(entry) = entries.next().await {
-			let entry = entry.map_err(rpc_error)?;
-			let (_, account) = entry.key().and_then(|key| key.decode()).map_err(|error| {
-				ChainError::Decode { what: "ActiveMinersByRegion key", reason: error.to_string() }
-			})?;
-			miners.push(account);
-		}
-		Ok(miners)
+		let entries: Vec<(([u8; 2], AccountId), ())> =
+			self.entries("StorageProviders", "ActiveMinersByRegion", (region,)).await?;
+		Ok(entries.into_iter().map(|((_, account), ())| account).collect())
 	}
 
 	/// `Oss.Authorizations(owner, operator)`.
@@ -408,18 +393,9 @@ impl Chain {
 
 	/// The names of `owner`'s buckets, sorted (`StorageSpace.Buckets`).
 	pub async fn buckets(&self, owner: &AccountId) -> Result<Vec<Vec<u8>>> {
-		let at = self.at_finalized().await?;
-		let address =
-			dynamic::storage::<(AccountId, Vec<u8>), BucketInfo>("StorageSpace", "Buckets");
-		let mut entries = at.storage().iter(address, (*owner,)).await.map_err(rpc_error)?;
-		let mut names = Vec::new();
-		while let Some(entry) = entries.next().await {
-			let entry = entry.map_err(rpc_error)?;
-			let (_, name) = entry.key().and_then(|key| key.decode()).map_err(|error| {
-				ChainError::Decode { what: "Buckets key", reason: error.to_string() }
-			})?;
-			names.push(name);
-		}
+		let entries: Vec<((AccountId, Vec<u8>), BucketInfo)> =
+			self.entries("StorageSpace", "Buckets", (*owner,)).await?;
+		let mut names: Vec<Vec<u8>> = entries.into_iter().map(|((_, name), _)| name).collect();
 		names.sort();
 		Ok(names)
 	}
@@ -434,19 +410,12 @@ impl Chain {
 		&self,
 		owner: &AccountId,
 	) -> Result<Vec<(AccountId, Authorization)>> {
-		let at = self.at_finalized().await?;
-		let address =
-			dynamic::storage::<(AccountId, AccountId), Authorization>("Oss", "Authorizations");
-		let mut entries = at.storage().iter(address, (*owner,)).await.map_err(rpc_error)?;
-		let mut found = Vec::new();
-		while let Some(entry) = entries.next().await {
-			let entry = entry.map_err(rpc_error)?;
-			let (_, operator) = entry.key().and_then(|key| key.decode()).map_err(|error| {
-				ChainError::Decode { what: "Authorizations key", reason: error.to_string() }
-			})?;
-			found.push((operator, entry.value().decode().map_err(decode_error("Authorizations"))?));
-		}
-		Ok(found)
+		let entries: Vec<((AccountId, AccountId), Authorization)> =
+			self.entries("Oss", "Authorizations", (*owner,)).await?;
+		Ok(entries
+			.into_iter()
+			.map(|((_, operator), authorization)| (operator, authorization))
+			.collect())
 	}
 
 	/// `StorageSpace.UserSpace(owner)`: the owner's space lease.
@@ -476,20 +445,23 @@ impl Chain {
 
 	/// A `u32` constant of a pallet (periods in blocks, sample counts).
 	pub async fn constant_u32(&self, pallet: &str, name: &str) -> Result<u32> {
-		let at = self.at_finalized().await?;
-		at.constants().entry(dynamic::constant::<u32>(pallet, name)).map_err(rpc_error)
+		self.constant(pallet, name).await
 	}
 
 	/// A `u64` constant of a pallet (durations in ms).
 	pub async fn constant_u64(&self, pallet: &str, name: &str) -> Result<u64> {
-		let at = self.at_finalized().await?;
-		at.constants().entry(dynamic::constant::<u64>(pallet, name)).map_err(rpc_error)
+		self.constant(pallet, name).await
 	}
 
 	/// A `u128` constant of a pallet (stakes, prices).
 	pub async fn constant_u128(&self, pallet: &str, name: &str) -> Result<u128> {
+		self.constant(pallet, name).await
+	}
+
+	/// A constant of a pallet, decoded as `T`.
+	pub async fn constant<T: DecodeAsType>(&self, pallet: &str, name: &str) -> Result<T> {
 		let at = self.at_finalized().await?;
-		at.constants().entry(dynamic::constant::<u128>(pallet, name)).map_err(rpc_error)
+		at.constants().entry(dynamic::constant::<T>(pallet, name)).map_err(rpc_error)
 	}
 
 	/// The stake a miner declaring `capacity_bytes` must hold.
