@@ -1,7 +1,9 @@
 //! The `deoss` command line as a user runs it in a shell, against a running system
 //! (a dev node, one scheduler, five miners): keys, account, space, buckets, put and
 //! get (one file, ranges, stdout, a directory of 50 files both ways), ls, stat, fid,
-//! rm, authorizations, the errors users hit most, and progress under a terminal.
+//! rm, authorizations, encrypted objects read by their owner and shared with another
+//! account, an interrupted put resumed, the errors users hit most, and progress under
+//! a terminal.
 
 use std::{
 	fs,
@@ -11,7 +13,11 @@ use std::{
 };
 
 use anyhow::{ensure, Context, Result};
-use deoss_chain::{calls, signer::parse_secret};
+use deoss_chain::{
+	calls,
+	signer::{parse_secret, ss58, write_key_file},
+	ChainEvent,
+};
 use deoss_e2e::{
 	cli_binary,
 	market::object_bytes,
@@ -23,16 +29,30 @@ use serde_json::Value;
 struct Deoss {
 	url: String,
 	key: std::path::PathBuf,
+	/// The put journal's directory.
+	state: std::path::PathBuf,
 }
 
 impl Deoss {
-	fn run(&self, args: &[&str]) -> Result<Output> {
-		Ok(Command::new(cli_binary()?)
+	fn command(&self, args: &[&str]) -> Result<Command> {
+		let mut command = Command::new(cli_binary()?);
+		command
 			.args(["--url", &self.url, "--key-file"])
 			.arg(&self.key)
 			.args(args)
-			.stdin(Stdio::null())
-			.output()?)
+			.env("DEOSS_STATE_DIR", &self.state)
+			.stdin(Stdio::null());
+		Ok(command)
+	}
+
+	fn run(&self, args: &[&str]) -> Result<Output> {
+		Ok(self.command(args)?.output()?)
+	}
+
+	/// Another account's CLI, its key in a file of its own.
+	fn as_account(&self, secret: &str, key: &Path) -> Result<Deoss> {
+		write_key_file(key, secret)?;
+		Ok(Deoss { url: self.url.clone(), key: key.to_path_buf(), state: self.state.clone() })
 	}
 
 	/// Runs with `--json` and expects success; the JSON documents printed.
@@ -91,7 +111,7 @@ async fn the_command_line_against_a_running_system() -> Result<()> {
 		.chain
 		.submit(&calls::transfer(&me.public_key().0, 10_000 * UNIT), &parse_secret("//Alice")?)
 		.await?;
-	let deoss = Deoss { url: system.url(), key: key.clone() };
+	let deoss = Deoss { url: system.url(), key: key.clone(), state: dir.join("state") };
 
 	// The errors users hit first.
 	let file = dir.join("photo.bin");
@@ -100,7 +120,8 @@ async fn the_command_line_against_a_running_system() -> Result<()> {
 	let file_arg = file.to_str().context("utf-8 path")?;
 	deoss.fails(&["put", file_arg, "bkt/photo.bin"], 1, "run `deoss space buy")?;
 	deoss.fails(&["put"], 2, "Usage")?;
-	let unreachable = Deoss { url: "ws://127.0.0.1:9".into(), key: key.clone() };
+	let unreachable =
+		Deoss { url: "ws://127.0.0.1:9".into(), key: key.clone(), state: dir.join("state") };
 	unreachable.fails(&["account"], 1, "cannot reach a DeOSS node at ws://127.0.0.1:9")?;
 	let account = deoss.json(&["account"])?;
 	ensure!(
@@ -127,7 +148,16 @@ async fn the_command_line_against_a_running_system() -> Result<()> {
 		"image/png",
 	])?;
 	ensure!(put[0]["fid"] == fid, "the stored FID is the offline one: {put:?}");
-	deoss.fails(&["put", file_arg, "bkt/photo.bin", "--layout", "2+2"], 1, "exists already")?;
+	// Running the same put again finds it stored; other bytes under the key are refused.
+	let again = deoss.json(&["put", file_arg, "bkt/photo.bin", "--layout", "2+2"])?;
+	ensure!(again[0]["already_stored"] == true && again[0]["fid"] == fid, "{again:?}");
+	let other = dir.join("other.bin");
+	fs::write(&other, object_bytes(1000))?;
+	deoss.fails(
+		&["put", other.to_str().context("utf-8")?, "bkt/photo.bin", "--layout", "2+2"],
+		1,
+		"exists already with other content",
+	)?;
 	let stat = deoss.json(&["stat", "bkt/photo.bin"])?;
 	ensure!(
 		stat[0]["size"] == 300_000 && stat[0]["columns"].as_array().map(Vec::len) == Some(4),
@@ -181,6 +211,9 @@ async fn the_command_line_against_a_running_system() -> Result<()> {
 	let fetched = deoss.json(&["get", "-r", "bkt/batch", mirror.to_str().context("utf-8")?])?;
 	ensure!(fetched.len() == 50, "50 files mirrored");
 	compare_trees(&batch, &mirror)?;
+
+	encrypted_objects(&system, &deoss, dir)?;
+	interrupted_put_resumes(&system, &deoss, dir).await?;
 
 	// Removal.
 	deoss.json(&["rm", "bkt/photo.bin"])?;
@@ -242,6 +275,156 @@ async fn the_command_line_against_a_running_system() -> Result<()> {
 		String::from_utf8_lossy(&quiet.stderr)
 	);
 	Ok(())
+}
+
+/// Encrypted (and compressed) objects: the owner reads them with nothing but the
+/// account key, miners never hold the plaintext, `share` lets a second account read,
+/// a third is refused, `unshare` withdraws.
+fn encrypted_objects(system: &System, deoss: &Deoss, dir: &Path) -> Result<()> {
+	let marker = b"plaintext marker 7d1c0e5a ";
+	let plaintext: Vec<u8> = marker.repeat(6000);
+	let secret = dir.join("secret.txt");
+	fs::write(&secret, &plaintext)?;
+	let sealed = deoss.json(&[
+		"put",
+		secret.to_str().context("utf-8")?,
+		"bkt/secret.txt",
+		"--encrypt",
+		"--compress",
+		"--layout",
+		"2+2",
+	])?;
+	ensure!(sealed[0]["encrypted"] == true, "{sealed:?}");
+	let payload = sealed[0]["size"].as_u64().context("size")?;
+	ensure!(payload < plaintext.len() as u64 / 10, "compressed before sealing: {payload} bytes");
+	let fid = sealed[0]["fid"].as_str().context("fid")?.to_string();
+	for miner in &system.miners {
+		ensure!(
+			!tree_contains(&miner.data_dir, &marker[..])?,
+			"{} holds plaintext",
+			miner.name
+		);
+	}
+
+	// The owner on another machine: only a copy of the key file.
+	let elsewhere = dir.join("elsewhere");
+	fs::create_dir_all(&elsewhere)?;
+	let copy = elsewhere.join("me.key");
+	fs::copy(&deoss.key, &copy)?;
+	fs::set_permissions(&copy, fs::Permissions::from_mode(0o600))?;
+	let owner = Deoss { url: deoss.url.clone(), key: copy, state: elsewhere.join("state") };
+	let opened = owner.run(&["-q", "get", "bkt/secret.txt", "-"])?;
+	ensure!(opened.status.success() && opened.stdout == plaintext, "the owner decrypts");
+	let raw = owner.run(&["-q", "get", "bkt/secret.txt", "-", "--raw"])?;
+	ensure!(
+		raw.status.success() && raw.stdout.len() as u64 == payload,
+		"--raw gives the payload as stored"
+	);
+	ensure!(!contains(&raw.stdout, &marker[..]), "the stored payload is ciphertext");
+
+	let bob = deoss.as_account("//Bob", &dir.join("bob.key"))?;
+	let charlie = deoss.as_account("//Charlie", &dir.join("charlie.key"))?;
+	let bob_address = ss58(&parse_secret("//Bob")?.public_key().0);
+	let charlie_address = ss58(&parse_secret("//Charlie")?.public_key().0);
+	bob.fails(&["get", &fid, "-"], 1, "not shared with")?;
+	let shared = deoss.json(&["share", "bkt/secret.txt", &bob_address])?;
+	ensure!(shared[0]["shared"] == true, "{shared:?}");
+	let read = bob.run(&["-q", "get", &fid, "-"])?;
+	ensure!(read.status.success() && read.stdout == plaintext, "Bob decrypts after share");
+	charlie.fails(&["get", &fid, "-"], 1, "not shared with")?;
+	bob.fails(&["share", &fid, &charlie_address], 1, "only an owner can")?;
+	deoss.fails(&["share", "bkt/batch/1.txt", &bob_address], 1, "is not encrypted")?;
+	deoss.json(&["unshare", "bkt/secret.txt", &bob_address])?;
+	bob.fails(&["get", &fid, "-"], 1, "not shared with")?;
+	Ok(())
+}
+
+/// A put killed mid-upload and run again: the same deal is resumed and the bytes its
+/// scheduler holds are not sent again.
+async fn interrupted_put_resumes(system: &System, deoss: &Deoss, dir: &Path) -> Result<()> {
+	let big = dir.join("big.bin");
+	let bytes = object_bytes(40 << 20);
+	fs::write(&big, &bytes)?;
+	let big_arg = big.to_str().context("utf-8")?;
+	let args = ["--json", "put", big_arg, "bkt/big.bin", "--encrypt", "--layout", "2+2"];
+	let me = parse_secret(fs::read_to_string(&deoss.key)?.trim())?.public_key().0;
+	let mut blocks = system.chain.finalized_events().await?;
+	let mut first = deoss.command(&args)?.stdout(Stdio::null()).stderr(Stdio::piped()).spawn()?;
+	let (deal, scheduler) = loop {
+		let block = tokio::time::timeout(std::time::Duration::from_secs(60), blocks.next())
+			.await
+			.context("no deal assigned within 60 s")?
+			.context("subscription ended")??;
+		if let Some((deal, scheduler)) = block.events.into_iter().find_map(|event| match event {
+			ChainEvent::DealAssigned(assigned) if assigned.owner == me => {
+				Some((assigned.deal, assigned.scheduler))
+			}
+			_ => None,
+		}) {
+			break (deal, scheduler);
+		}
+	};
+	let endpoint = system
+		.schedulers
+		.iter()
+		.find(|service| service.id() == scheduler)
+		.context("the deal's scheduler is ours")?
+		.endpoint
+		.clone();
+	let status_url = deoss_protocol::routes::url(&endpoint, &deoss_protocol::routes::upload(deal));
+	let http = reqwest::Client::new();
+	let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+	loop {
+		ensure!(std::time::Instant::now() < deadline, "the first put sent nothing in 60 s");
+		if let Ok(response) = http.get(&status_url).send().await {
+			if let Ok(status) = response.json::<deoss_protocol::UploadStatus>().await {
+				if status.received >= 8 << 20 {
+					break;
+				}
+			}
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+	}
+	// Ctrl-C.
+	unsafe { libc::kill(first.id() as i32, libc::SIGINT) };
+	let interrupted = first.wait()?;
+	ensure!(!interrupted.success(), "the first put was interrupted");
+
+	let resumed = deoss.json(&args[1..])?;
+	ensure!(resumed[0]["deal"] == deal, "the same deal was resumed: {resumed:?}");
+	let from = resumed[0]["resumed_from"].as_u64().context("resumed_from")?;
+	ensure!(from >= 8 << 20, "what the scheduler held was not sent again: {resumed:?}");
+	let back = deoss.run(&["-q", "get", "bkt/big.bin", "-"])?;
+	ensure!(back.status.success() && back.stdout == bytes, "the resumed object reads back");
+	ensure!(
+		fs::read_dir(&deoss.state)?.flatten().all(|entry| entry.path().is_dir()
+			&& fs::read_dir(entry.path()).map(|mut dir| dir.next().is_none()).unwrap_or(true)),
+		"the journal entry is gone once stored"
+	);
+	deoss.json(&["rm", "bkt/big.bin"])?;
+	Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+	haystack.windows(needle.len()).any(|window| window == needle)
+}
+
+/// Whether any file under `dir` contains `needle`.
+fn tree_contains(dir: &Path, needle: &[u8]) -> Result<bool> {
+	if !dir.exists() {
+		return Ok(false);
+	}
+	for entry in fs::read_dir(dir)? {
+		let path = entry?.path();
+		if path.is_dir() {
+			if tree_contains(&path, needle)? {
+				return Ok(true);
+			}
+		} else if contains(&fs::read(&path)?, needle) {
+			return Ok(true);
+		}
+	}
+	Ok(false)
 }
 
 fn compare_trees(expected: &Path, actual: &Path) -> Result<()> {

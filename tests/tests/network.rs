@@ -78,10 +78,10 @@ async fn scenarios(system: &mut System) -> Result<()> {
 		record.miners.len() == 12 && distinct(&record.miners) == 12,
 		"12 distinct miners: {record:?}"
 	);
-	let back = alice_client.get_bytes(GetRequest::plain(object(b"big.bin"))).await?;
+	let back = alice_client.get_bytes(GetRequest::new(object(b"big.bin"))).await?;
 	ensure!(back == big, "the 64 MiB object came back bit-exact ({} bytes)", back.len());
 	let (start, end) = (10_000_000u64, 20_000_123u64);
-	let mut ranged = GetRequest::plain(object(b"big.bin"));
+	let mut ranged = GetRequest::new(object(b"big.bin"));
 	ranged.range = Some((start, end));
 	let part = alice_client.get_bytes(ranged).await?;
 	ensure!(part == big[start as usize..end as usize], "the range came back bit-exact");
@@ -91,7 +91,7 @@ async fn scenarios(system: &mut System) -> Result<()> {
 		let bytes = object_bytes(size);
 		put(&alice_client, PutRequest::bytes("e2e", &name, bytes.clone(), &all_regions), &mut seen)
 			.await?;
-		let back = alice_client.get_bytes(GetRequest::plain(object(name.as_bytes()))).await?;
+		let back = alice_client.get_bytes(GetRequest::new(object(name.as_bytes()))).await?;
 		ensure!(back == bytes, "{size} bytes came back bit-exact");
 	}
 
@@ -104,7 +104,7 @@ async fn scenarios(system: &mut System) -> Result<()> {
 			let outcome = client
 				.put(PutRequest::bytes("e2e", &name, bytes.clone(), &all_regions), |_| ())
 				.await?;
-			let back = client.get_bytes(GetRequest::plain(object(name.as_bytes()))).await?;
+			let back = client.get_bytes(GetRequest::new(object(name.as_bytes()))).await?;
 			ensure!(back == bytes, "{name} came back bit-exact");
 			anyhow::Ok(outcome)
 		}

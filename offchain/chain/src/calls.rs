@@ -279,6 +279,16 @@ pub fn transfer_ownership(
 	)
 }
 
+/// `FileBank.grant_key(fid, grantee, wrapped_key)`.
+pub fn grant_key(fid: &Fid, grantee: &AccountId, wrapped_key: &[u8]) -> Call {
+	call("FileBank", "grant_key", vec![bytes(&fid.0), account(grantee), bytes(wrapped_key)])
+}
+
+/// `FileBank.revoke_key(fid, grantee)`.
+pub fn revoke_key(fid: &Fid, grantee: &AccountId) -> Call {
+	call("FileBank", "revoke_key", vec![bytes(&fid.0), account(grantee)])
+}
+
 fn proofs_value(proofs: &[ChunkProof]) -> Value {
 	Value::unnamed_composite(proofs.iter().map(|proof| {
 		Value::named_composite([

@@ -32,7 +32,7 @@ use tokio::sync::Mutex;
 
 pub use events::{BlockEvents, ChainEvent};
 pub use records::*;
-pub use signer::{load_signer, Keypair};
+pub use signer::{load_signer, AccountKey, Keypair};
 pub use subxt;
 
 /// A 32-byte account id, as every DeOSS account is.
@@ -295,6 +295,16 @@ impl Chain {
 	/// `FileBank.Files(fid)`: a stored file.
 	pub async fn file(&self, fid: &Fid) -> Result<Option<FileRecord>> {
 		self.fetch("FileBank", "Files", (fid.0,)).await
+	}
+
+	/// `FileBank.PendingFids(fid)`: the open deal storing a FID.
+	pub async fn pending_deal(&self, fid: &Fid) -> Result<Option<u64>> {
+		self.fetch("FileBank", "PendingFids", (fid.0,)).await
+	}
+
+	/// `FileBank.KeyGrants(fid, account)`: the file's data key wrapped to `account`.
+	pub async fn key_grant(&self, fid: &Fid, account: &AccountId) -> Result<Option<Vec<u8>>> {
+		self.fetch("FileBank", "KeyGrants", (fid.0, *account)).await
 	}
 
 	/// `FileBank.OwnedObjects(owner, (bucket, name))`: the FID of an owner's object.

@@ -28,6 +28,58 @@ pub fn parse_secret(secret: &str) -> Result<Keypair> {
 /// The key in file `path` (see [`parse_secret`]). Refuses files others can read,
 /// so a key is never left world-readable by accident.
 pub fn load_signer(path: &Path) -> Result<Keypair> {
+	let text = read_key_file(path)?;
+	parse_secret(&text).map_err(|error| ChainError::Key(format!("{}: {error}", path.display())))
+}
+
+/// An account's signing key and the secret scalar behind it, which opens data keys
+/// wrapped to the account (encrypted objects).
+pub struct AccountKey {
+	/// The signer of transactions and requests.
+	pub keypair: Keypair,
+	scalar: zeroize::Zeroizing<[u8; 32]>,
+}
+
+impl AccountKey {
+	/// The key described by `secret` (see [`parse_secret`]).
+	pub fn parse(secret: &str) -> Result<Self> {
+		use sp_core::Pair as _;
+		let keypair = parse_secret(secret)?;
+		let pair = sp_core::sr25519::Pair::from_string(secret.trim(), None)
+			.map_err(|error| ChainError::Key(format!("{error:?}")))?;
+		let raw = zeroize::Zeroizing::new(pair.to_raw_vec());
+		if pair.public().0 != keypair.public_key().0 || raw.len() != 64 {
+			return Err(ChainError::Key("the secret derives two different keys".into()));
+		}
+		let mut scalar = zeroize::Zeroizing::new([0u8; 32]);
+		scalar.copy_from_slice(&raw[..32]);
+		Ok(Self { keypair, scalar })
+	}
+
+	/// The key in file `path`, with the checks of [`load_signer`].
+	pub fn load(path: &Path) -> Result<Self> {
+		let text = zeroize::Zeroizing::new(read_key_file(path)?);
+		Self::parse(&text).map_err(|error| ChainError::Key(format!("{}: {error}", path.display())))
+	}
+
+	/// The account id.
+	pub fn account(&self) -> [u8; 32] {
+		self.keypair.public_key().0
+	}
+
+	/// The 32 bytes of the secret scalar (the first half of the expanded sr25519 key).
+	pub fn secret_scalar(&self) -> &[u8; 32] {
+		&self.scalar
+	}
+}
+
+impl std::fmt::Debug for AccountKey {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "AccountKey({})", ss58(&self.account()))
+	}
+}
+
+fn read_key_file(path: &Path) -> Result<String> {
 	let text = fs::read_to_string(path)
 		.map_err(|error| ChainError::Key(format!("reading {}: {error}", path.display())))?;
 	#[cfg(unix)]
@@ -46,7 +98,7 @@ pub fn load_signer(path: &Path) -> Result<Keypair> {
 			)));
 		}
 	}
-	parse_secret(&text).map_err(|error| ChainError::Key(format!("{}: {error}", path.display())))
+	Ok(text)
 }
 
 /// Writes `secret` to `path` readable by its owner only (mode 0600).
@@ -106,6 +158,22 @@ mod tests {
 		fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
 		let refused = load_signer(&path).err().unwrap().to_string();
 		assert!(refused.contains("chmod 600"), "{refused}");
+	}
+
+	#[test]
+	fn account_keys_match_their_signers() {
+		let mnemonic = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+		for secret in ["//Alice", &format!("0x{}", "42".repeat(32)), &format!("{mnemonic}//deoss/7")]
+		{
+			let key = AccountKey::parse(secret).unwrap();
+			assert_eq!(key.account(), parse_secret(secret).unwrap().public_key().0, "{secret}");
+			assert_ne!(key.secret_scalar(), &[0; 32]);
+		}
+		assert_ne!(
+			AccountKey::parse("//Alice").unwrap().secret_scalar(),
+			AccountKey::parse("//Bob").unwrap().secret_scalar()
+		);
+		assert!(AccountKey::parse("nonsense words").is_err());
 	}
 
 	#[test]

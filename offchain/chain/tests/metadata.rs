@@ -146,6 +146,14 @@ fn every_call_builder_encodes_the_runtime_call_it_names() {
 		runtime_call(&metadata, calls::complete_restoral(&Fid([1; 32]), 3, &[proof])),
 		RuntimeCall::Audit(pallet_audit::Call::complete_restoral { slot: 3, .. })
 	));
+	match runtime_call(&metadata, calls::grant_key(&Fid([7; 32]), &account(3), &[9; 80])) {
+		RuntimeCall::FileBank(pallet_file_bank::Call::grant_key { fid, grantee, wrapped_key }) => {
+			assert_eq!(fid, Fid([7; 32]));
+			assert_eq!(grantee, AccountId32::new(account(3)));
+			assert_eq!(wrapped_key.into_inner(), vec![9; 80]);
+		}
+		other => panic!("grant_key encoded as {other:?}"),
+	}
 	// The rest only have to encode to their runtime calls.
 	for call in [
 		calls::transfer(&account(1), 10),
@@ -165,6 +173,7 @@ fn every_call_builder_encodes_the_runtime_call_it_names() {
 		calls::delete_object(&account(1), b"b", b"n"),
 		calls::transfer_ownership(b"b", b"n", &account(2), b"c"),
 		calls::claim_restoral(&Fid([1; 32]), 0),
+		calls::revoke_key(&Fid([1; 32]), &account(2)),
 	] {
 		runtime_call(&metadata, call);
 	}

@@ -3,6 +3,7 @@
 //! `deoss-client`; no gateway is involved. `--json` prints one JSON document per
 //! result (documented in the README); exit code 1 is a failure, 2 a usage error.
 
+mod journal;
 mod progress;
 
 use std::{
@@ -15,11 +16,13 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use deoss_chain::{
 	calls,
-	signer::{load_signer, parse_account, parse_secret, ss58, write_key_file},
-	AccountId, Chain, Keypair, Scope,
+	signer::{parse_account, parse_secret, ss58, write_key_file},
+	AccountId, AccountKey, Chain, Keypair, Scope,
 };
-use deoss_client::{DeossClient, GetRequest, Meta, PutRequest, PutSource, Target};
-use deoss_pipeline::{EncodedSegment, Encoder};
+use deoss_client::{
+	local_fid, ClientError, DeossClient, GetRequest, Meta, ObjectOptions, PutRequest, PutSource,
+	Target,
+};
 use deoss_primitives::{Fid, Layout};
 use futures::StreamExt;
 use progress::Progress;
@@ -93,6 +96,13 @@ enum Command {
 		/// Uploads at once.
 		#[arg(long, default_value_t = 4)]
 		parallel: usize,
+		/// Compress with zstd before upload.
+		#[arg(long)]
+		compress: bool,
+		/// Encrypt with a fresh data key, wrapped to your account: only you (and the
+		/// accounts you `share` it with) can read it; miners and schedulers never can.
+		#[arg(long)]
+		encrypt: bool,
 	},
 	/// Downloads BUCKET/KEY or a FID into OUT (`-` for stdout; default: the key's file name).
 	Get {
@@ -106,6 +116,9 @@ enum Command {
 		/// Every object under BUCKET/PREFIX, into the directory OUT.
 		#[arg(short, long)]
 		recursive: bool,
+		/// The payload as stored (header, compressed or encrypted bytes), not the object.
+		#[arg(long)]
+		raw: bool,
 	},
 	/// Lists buckets, or the objects of BUCKET[/PREFIX].
 	Ls {
@@ -130,6 +143,24 @@ enum Command {
 		/// Erasure code, data+parity shards.
 		#[arg(long, default_value = "4+8")]
 		layout: String,
+		/// As `put --compress` stores it.
+		#[arg(long)]
+		compress: bool,
+	},
+	/// Lets ACCOUNT decrypt the encrypted object BUCKET/KEY (its data key, wrapped to
+	/// ACCOUNT, goes on chain).
+	Share {
+		/// BUCKET/KEY or a FID you own.
+		target: String,
+		/// The account to share with (SS58 or 0x hex).
+		account: String,
+	},
+	/// Withdraws a `share` (ACCOUNT keeps whatever it already read).
+	Unshare {
+		/// BUCKET/KEY or a FID you own.
+		target: String,
+		/// The account shared with.
+		account: String,
 	},
 	/// Lets ACCOUNT act for this account within SCOPES.
 	Authorize {
@@ -225,14 +256,22 @@ impl Out {
 }
 
 impl Cli {
-	fn signer(&self) -> Result<Keypair> {
+	fn account_key(&self) -> Result<AccountKey> {
 		if let Some(path) = &self.key_file {
-			return Ok(load_signer(path)?);
+			return Ok(AccountKey::load(path)?);
 		}
 		if let Some(suri) = &self.suri {
-			return parse_secret(suri).map_err(|error| anyhow!("--suri: {error}"));
+			return AccountKey::parse(suri).map_err(|error| anyhow!("--suri: {error}"));
 		}
 		bail!("no account: pass --key-file FILE (create one with `deoss key generate`) or --suri")
+	}
+
+	fn signer(&self) -> Result<Keypair> {
+		Ok(self.account_key()?.keypair)
+	}
+
+	async fn client(&self, chain: Chain) -> Result<DeossClient> {
+		Ok(DeossClient::with_account_key(chain, &self.account_key()?)?)
 	}
 
 	async fn chain(&self) -> Result<Chain> {
@@ -260,13 +299,16 @@ async fn run(cli: Cli) -> Result<()> {
 				format!("{address}  (key in {})", path.display())
 			});
 		}
-		Command::Fid { file, layout } => {
+		Command::Fid { file, layout, compress } => {
 			let layout = parse_layout(layout, 1)?;
-			let mut discard = |_: &EncodedSegment| Ok(());
-			let reader = std::io::BufReader::new(
-				std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
-			);
-			let encoded = Encoder::new(layout)?.encode(reader, &mut discard)?;
+			std::fs::metadata(file).with_context(|| format!("opening {}", file.display()))?;
+			let request = PutRequest {
+				layout,
+				source: PutSource::Path(file.clone()),
+				options: ObjectOptions { compression: compress.then_some(ZSTD_LEVEL), cipher: None },
+				..PutRequest::bytes("", "", Vec::new(), &[])
+			};
+			let encoded = local_fid(&request, &[0; 32])?;
 			out.print(
 				json!({"fid": encoded.fid.to_string(), "size": encoded.manifest.payload_len}),
 				|| encoded.fid.to_string(),
@@ -449,10 +491,31 @@ async fn run(cli: Cli) -> Result<()> {
 				text.trim_end().to_string()
 			});
 		}
-		Command::Rm { targets } => {
-			let signer = cli.signer()?;
+		Command::Share { target, account } | Command::Unshare { target, account } => {
 			let chain = cli.chain().await?;
-			let client = DeossClient::new(chain, signer);
+			let fid = resolve(&cli, &chain, target).await?;
+			let grantee = parse_account(account)?;
+			let client = cli.client(chain).await?;
+			let sharing = matches!(cli.command, Command::Share { .. });
+			let result = if sharing {
+				client.share(&Target::Fid(fid), &grantee).await
+			} else {
+				client.unshare(&Target::Fid(fid), &grantee).await
+			};
+			result.with_context(|| {
+				format!("{} {target} (only an owner can)", if sharing { "sharing" } else { "unsharing" })
+			})?;
+			out.print(json!({"fid": fid.to_string(), "account": ss58(&grantee), "shared": sharing}), || {
+				if sharing {
+					format!("{} can now decrypt {target}", ss58(&grantee))
+				} else {
+					format!("{target} is no longer shared with {}", ss58(&grantee))
+				}
+			});
+		}
+		Command::Rm { targets } => {
+			let chain = cli.chain().await?;
+			let client = cli.client(chain).await?;
 			for target in targets {
 				let (bucket, key) = object_path(target)?;
 				client
@@ -532,6 +595,13 @@ async fn run(cli: Cli) -> Result<()> {
 			let (bucket, key) = object_path(target)?;
 			let new_owner = parse_account(account)?;
 			let new_bucket = new_bucket.clone().unwrap_or_else(|| bucket.to_string());
+			// An encrypted object stays readable for its new owner.
+			let client = cli.client(chain.clone()).await?;
+			let object = Target::Object { owner: None, bucket: bucket.as_bytes().to_vec(), name: key.as_bytes().to_vec() };
+			match client.share(&object, &new_owner).await {
+				Ok(_) | Err(ClientError::Invalid(_)) => {}
+				Err(error) => bail!("{target} is encrypted and its key could not be shared with the new owner: {error}"),
+			}
 			chain
 				.submit(&calls::transfer_ownership(bucket.as_bytes(), key.as_bytes(), &new_owner, new_bucket.as_bytes()), &signer)
 				.await
@@ -551,6 +621,8 @@ async fn run(cli: Cli) -> Result<()> {
 			keywords,
 			recursive,
 			parallel,
+			compress,
+			encrypt,
 		} => {
 			let signer = cli.signer()?;
 			let chain = cli.chain().await?;
@@ -580,15 +652,16 @@ async fn run(cli: Cli) -> Result<()> {
 			let layout = parse_layout(layout, *replicas)?;
 			let _spool = tempfile_dir()?;
 			let jobs = put_jobs(sources, key, *recursive, _spool.path())?;
-			let client = DeossClient::new(chain, signer);
+			let client = cli.client(chain).await?;
+			let journal = journal::Journal::open()?;
 			let meta = Meta {
 				content_type: content_type.clone(),
 				description: description.clone(),
 				keywords: keywords.clone(),
 			};
 			let results = futures::stream::iter(jobs)
-				.map(|(source, name)| {
-					let request = PutRequest {
+				.map(|(source, name, spooled)| {
+					let mut request = PutRequest {
 						owner: None,
 						bucket: bucket.as_bytes().to_vec(),
 						name: name.as_bytes().to_vec(),
@@ -597,13 +670,52 @@ async fn run(cli: Cli) -> Result<()> {
 						regions: regions.clone(),
 						pinned: pinned.clone(),
 						meta: meta.clone(),
-						options: Default::default(),
+						options: ObjectOptions {
+							compression: compress.then_some(ZSTD_LEVEL),
+							cipher: None,
+						},
 					};
 					let client = client.clone();
+					let journal = &journal;
 					let bar = progress
 						.object(&name, std::fs::metadata(&source).ok().map(|meta| meta.len()));
 					async move {
-						let result = client.put(request, Progress::put_stages(bar.clone())).await;
+						// An encrypted put keeps its data key in the journal until it is
+						// stored, so running the command again resumes the same deal.
+						let entry = if *encrypt {
+							let entry = if spooled {
+								journal::Entry::fresh()
+							} else {
+								match journal.entry(&id, bucket, &name, &source) {
+									Ok(entry) => entry,
+									Err(error) => return (name, Err(error)),
+								}
+							};
+							request.options.cipher = Some(entry.cipher());
+							Some(entry)
+						} else {
+							None
+						};
+						let result = match client.put(request.clone(), Progress::put_stages(bar.clone())).await {
+							Ok(outcome) => Ok(Done::Stored(outcome)),
+							Err(ClientError::ObjectExists { object, fid }) => {
+								// Stored by an earlier run of this command?
+								let same = tokio::task::spawn_blocking(move || local_fid(&request, &id))
+									.await
+									.ok()
+									.and_then(|encoded| encoded.ok())
+									.is_some_and(|encoded| encoded.fid == fid);
+								if same {
+									Ok(Done::AlreadyStored(fid))
+								} else {
+									Err(anyhow!("{object} exists already with other content (FID {fid}); `deoss rm {object}` first or choose another key"))
+								}
+							}
+							Err(error) => Err(anyhow::Error::from(error)),
+						};
+						if let (Ok(_), Some(entry)) = (&result, &entry) {
+							journal.remove(entry);
+						}
 						bar.finish_and_clear();
 						(name, result)
 					}
@@ -614,14 +726,18 @@ async fn run(cli: Cli) -> Result<()> {
 			let mut failures = 0;
 			for (name, result) in results {
 				match result {
-					Ok(outcome) => out.print(
-						json!({"bucket": bucket, "key": name, "fid": outcome.fid.to_string(), "size": outcome.payload_len, "deal": outcome.deal, "miners": outcome.miners.iter().map(ss58).collect::<Vec<_>>()}),
+					Ok(Done::Stored(outcome)) => out.print(
+						json!({"bucket": bucket, "key": name, "fid": outcome.fid.to_string(), "size": outcome.payload_len, "deal": outcome.deal, "miners": outcome.miners.iter().map(ss58).collect::<Vec<_>>(), "encrypted": *encrypt, "compressed": *compress, "resumed_from": outcome.resumed_from}),
 						|| format!("stored {bucket}/{name}  {}  {} bytes", outcome.fid, outcome.payload_len),
+					),
+					Ok(Done::AlreadyStored(fid)) => out.print(
+						json!({"bucket": bucket, "key": name, "fid": fid.to_string(), "already_stored": true}),
+						|| format!("stored {bucket}/{name}  {fid}  (already, unchanged)"),
 					),
 					Err(error) => {
 						failures += 1;
-						out.print(json!({"bucket": bucket, "key": name, "error": error.to_string()}), || format!("failed {bucket}/{name}: {error}"));
-						eprintln!("deoss: {bucket}/{name}: {error}");
+						out.print(json!({"bucket": bucket, "key": name, "error": format!("{error:#}")}), || format!("failed {bucket}/{name}: {error:#}"));
+						eprintln!("deoss: {bucket}/{name}: {error:#}");
 					}
 				}
 			}
@@ -629,15 +745,17 @@ async fn run(cli: Cli) -> Result<()> {
 				bail!("{failures} of the uploads failed; run the same command again to retry them");
 			}
 		}
-		Command::Get { target, out: destination, range, recursive } => {
+		Command::Get { target, out: destination, range, recursive, raw } => {
 			let chain = cli.chain().await?;
-			let signer = match cli.signer() {
-				Ok(signer) => signer,
-				// Reading by FID needs no account of one's own.
-				Err(_) if parse_fid(target).is_some() => parse_secret("//deoss-reader")?,
+			let key = match cli.account_key() {
+				Ok(key) => key,
+				// Reading a plain object by FID needs no account of one's own.
+				Err(_) if parse_fid(target).is_some() => AccountKey::parse("//deoss-reader")?,
 				Err(error) => return Err(error),
 			};
-			let client = DeossClient::new(chain.clone(), signer.clone());
+			let signer = key.keypair.clone();
+			let client = DeossClient::with_account_key(chain.clone(), &key)?;
+			let request_for = |fid| GetRequest { target: Target::Fid(fid), range: None, raw: *raw };
 			if *recursive {
 				let (bucket, prefix) = split_path(target);
 				let dir = PathBuf::from(destination.as_deref().unwrap_or("."));
@@ -654,7 +772,7 @@ async fn run(cli: Cli) -> Result<()> {
 					let size = fetch_to_file(
 						&client,
 						&progress,
-						GetRequest::plain(Target::Fid(object.fid)),
+						request_for(object.fid),
 						&path,
 						&name,
 					)
@@ -667,7 +785,7 @@ async fn run(cli: Cli) -> Result<()> {
 				return Ok(());
 			}
 			let fid = resolve(&cli, &chain, target).await?;
-			let mut request = GetRequest::plain(Target::Fid(fid));
+			let mut request = request_for(fid);
 			if let Some(range) = range {
 				let (start, end) = range
 					.split_once('-')
@@ -703,6 +821,16 @@ async fn run(cli: Cli) -> Result<()> {
 		}
 	}
 	Ok(())
+}
+
+/// zstd level of `--compress`.
+const ZSTD_LEVEL: i32 = deoss_pipeline::compress::DEFAULT_LEVEL;
+
+/// How one upload of a `put` ended well.
+enum Done {
+	Stored(deoss_client::PutOutcome),
+	/// An earlier run stored the same bytes under this key.
+	AlreadyStored(Fid),
 }
 
 /// Writes a download to a temporary file next to `path` and renames it into place
@@ -743,13 +871,13 @@ fn tempfile_dir() -> Result<tempfile::TempDir> {
 	Ok(tempfile::tempdir()?)
 }
 
-/// `(file, object name)` for every upload of a `put`.
+/// `(file, object name, spooled from stdin)` for every upload of a `put`.
 fn put_jobs(
 	sources: &[String],
 	key: &str,
 	recursive: bool,
 	spool: &Path,
-) -> Result<Vec<(PathBuf, String)>> {
+) -> Result<Vec<(PathBuf, String, bool)>> {
 	let many = sources.len() > 1 || recursive;
 	let mut jobs = Vec::new();
 	for source in sources {
@@ -760,7 +888,7 @@ fn put_jobs(
 			let path = spool.join("stdin");
 			let mut file = std::fs::File::create(&path)?;
 			std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
-			jobs.push((path, key.to_string()));
+			jobs.push((path, key.to_string(), true));
 			continue;
 		}
 		let path = PathBuf::from(source);
@@ -776,7 +904,7 @@ fn put_jobs(
 					.strip_prefix(&path)?
 					.to_string_lossy()
 					.replace(std::path::MAIN_SEPARATOR, "/");
-				jobs.push((file, join_key(key, &relative)));
+				jobs.push((file, join_key(key, &relative), false));
 			}
 		} else {
 			let file_name = path
@@ -788,7 +916,7 @@ fn put_jobs(
 			} else {
 				join_key(key, &file_name)
 			};
-			jobs.push((path, name));
+			jobs.push((path, name, false));
 		}
 	}
 	Ok(jobs)

@@ -57,6 +57,25 @@ pub enum ClientError {
 		/// What each holder answered.
 		details: String,
 	},
+	/// The owner has an object of that name already.
+	#[error("{object} exists already (FID {fid}); delete it first or choose another name")]
+	ObjectExists {
+		/// `bucket/name`.
+		object: String,
+		/// The stored object's file.
+		fid: deoss_primitives::Fid,
+	},
+	/// The object is encrypted and no key for this account was found.
+	#[error("{fid} is encrypted and not shared with {account}; ask an owner to run `deoss share`")]
+	NotShared {
+		/// The file.
+		fid: deoss_primitives::Fid,
+		/// The reader's SS58 address.
+		account: String,
+	},
+	/// The object is encrypted and the client has no account secret to open it with.
+	#[error("{0} is encrypted: the client needs the account's secret key (a key file or secret URI) to decrypt it")]
+	NoAccountSecret(deoss_primitives::Fid),
 	/// The request is not valid.
 	#[error("invalid request: {0}")]
 	Invalid(String),

@@ -10,14 +10,21 @@ use std::{
 	time::Duration,
 };
 
-use codec::DecodeAll;
-use deoss_chain::{AccountId, FileRecord};
-use deoss_pipeline::{decode_segment, object_reader, verify_fragment, Manifest, ObjectOptions};
+use codec::{DecodeAll, Encode};
+use deoss_chain::{calls, AccountId, FileRecord};
+use deoss_pipeline::{
+	decode_segment, object_reader, unwrap_with_account, verify_fragment, wrap_to_account,
+	DataKey, Manifest, ObjectOptions, WrappedKey,
+};
 use deoss_primitives::{ColumnIndex, Fid, FileGeometry, SegmentIndex};
 use deoss_protocol::routes;
 use futures::{stream::FuturesUnordered, StreamExt};
 
-use crate::{put::unreachable, ClientError, DeossClient, REQUEST_TIMEOUT};
+use crate::{
+	format::{FormatError, ObjectHeader},
+	put::unreachable,
+	ClientError, DeossClient, REQUEST_TIMEOUT,
+};
 
 /// Segments fetched ahead of the one being written.
 const PREFETCH: usize = 2;
@@ -48,14 +55,14 @@ pub struct GetRequest {
 	pub target: Target,
 	/// Object bytes `start..end` only; the whole object when `None`.
 	pub range: Option<(u64, u64)>,
-	/// How the object was compressed and encrypted when it was put.
-	pub options: ObjectOptions,
+	/// The payload as stored (header and ciphertext included), not the object.
+	pub raw: bool,
 }
 
 impl GetRequest {
-	/// The whole of `target`, stored without compression or encryption.
-	pub fn plain(target: Target) -> Self {
-		Self { target, range: None, options: ObjectOptions::default() }
+	/// The whole of `target`, decompressed and decrypted as its header says.
+	pub fn new(target: Target) -> Self {
+		Self { target, range: None, raw: false }
 	}
 }
 
@@ -70,6 +77,18 @@ pub struct GetReport {
 	pub fragments: u32,
 	/// Fragments that failed verification or could not be had, and from whom.
 	pub failures: Vec<String>,
+	/// Whether the object was stored compressed.
+	pub compressed: bool,
+	/// Whether the object was stored encrypted (and was decrypted).
+	pub encrypted: bool,
+}
+
+/// How a payload holds its object: the options to read the body with, and where the
+/// body starts.
+struct Reading {
+	options: ObjectOptions,
+	body_offset: u64,
+	plain: bool,
 }
 
 /// The holders of each column: `(miner, endpoint)` for every replica.
@@ -96,19 +115,56 @@ impl DeossClient {
 			.map_err(|error| ClientError::Invalid(format!("the file record's layout: {error}")))?;
 		let holders = self.holders(&record).await?;
 		let manifest = Arc::new(self.manifest(&fid, &holders).await?);
-		let plain = request.options.compression.is_none() && request.options.cipher.is_none();
-		let (start, end) = match request.range {
-			Some((start, end)) if start > end => {
+		let report = Arc::new(Mutex::new(GetReport::default()));
+		let segment_size = u64::from(layout.segment_size);
+		if let Some((start, end)) = request.range {
+			if start > end {
 				return Err(ClientError::Invalid(format!(
 					"range {start}-{end} ends before it starts"
 				)));
 			}
+		}
+
+		// The head of the payload says how to read it. A full read (or a range in the
+		// first segment) needs segment 0 anyway; a range further on probes one fragment.
+		let mut first_segment = None;
+		let header = if request.raw || record.size == 0 {
+			None
+		} else {
+			let head = match request.range {
+				Some((start, _)) if start >= segment_size => {
+					self.payload_head(&fid, &manifest, &geometry, &holders, &report).await?
+				}
+				_ => {
+					let bytes = self
+						.fetch_segment(&fid, &manifest, &geometry, &holders, 0, &report)
+						.await?;
+					first_segment = Some(bytes.clone());
+					bytes
+				}
+			};
+			ObjectHeader::parse(&head).map_err(|error| format_error(&fid, error))?
+		};
+		let reading = match &header {
+			None => Reading { options: ObjectOptions::default(), body_offset: 0, plain: true },
+			Some((header, len)) => Reading {
+				options: header.options(self.data_key(&fid, header).await?),
+				body_offset: *len as u64,
+				plain: false,
+			},
+		};
+		if let Ok(mut report) = report.lock() {
+			report.compressed = reading.options.compression.is_some();
+			report.encrypted = reading.options.cipher.is_some();
+		}
+		let plain = reading.plain;
+		let (start, end) = match request.range {
 			Some((start, end)) if plain => (start.min(record.size), end.min(record.size)),
 			Some(range) => range,
 			None => (0, u64::MAX),
 		};
-		let segment_size = u64::from(layout.segment_size);
-		// Only an unencoded object maps object bytes to segments.
+		// Only an object without a header maps object bytes to segments; the others
+		// are read from the start (compressed or sealed bytes have no fixed offsets).
 		let (first, last) = if plain && request.range.is_some() {
 			if start == end {
 				(1, 0)
@@ -119,12 +175,17 @@ impl DeossClient {
 			(0, geometry.segment_count() - 1)
 		};
 		let payload_base = if plain { u64::from(first) * segment_size } else { 0 };
+		if first != 0 {
+			first_segment = None;
+		}
 
 		let (sender, receiver) = std_mpsc::sync_channel::<Vec<u8>>(PREFETCH);
-		let options = request.options.clone();
+		let options = reading.options;
+		let body_offset = reading.body_offset;
 		let object_segment_size = layout.segment_size;
 		let writer = tokio::task::spawn_blocking(move || -> io::Result<u64> {
-			let payload = ChannelReader { receiver, current: Vec::new(), position: 0 };
+			let mut payload = ChannelReader { receiver, current: Vec::new(), position: 0 };
+			io::copy(&mut (&mut payload).take(body_offset), &mut io::sink())?;
 			let mut object =
 				object_reader(payload, &options, object_segment_size).map_err(io::Error::other)?;
 			let skip = start.saturating_sub(payload_base);
@@ -135,14 +196,25 @@ impl DeossClient {
 			Ok(written)
 		});
 
-		let report = Arc::new(Mutex::new(GetReport::default()));
+		let first_segment = Mutex::new(first_segment);
 		let mut segments = futures::stream::iter(first..=last)
 			.map(|segment| {
 				let manifest = manifest.clone();
 				let holders = &holders;
 				let report = report.clone();
+				let cached = if segment == 0 {
+					first_segment.lock().ok().and_then(|mut cached| cached.take())
+				} else {
+					None
+				};
 				async move {
-					self.fetch_segment(&fid, &manifest, &geometry, holders, segment, &report).await
+					match cached {
+						Some(bytes) => Ok(bytes),
+						None => {
+							self.fetch_segment(&fid, &manifest, &geometry, holders, segment, &report)
+								.await
+						}
+					}
 				}
 			})
 			.buffered(PREFETCH);
@@ -166,6 +238,83 @@ impl DeossClient {
 		let mut report = report.lock().map(|report| report.clone()).unwrap_or_default();
 		report.bytes = written?;
 		Ok(report)
+	}
+
+	/// Lets `grantee` decrypt the encrypted object `target`: its data key (which this
+	/// client must be able to open) wrapped to `grantee`'s account, stored on chain.
+	/// Only an owner of the file may share it.
+	pub async fn share(&self, target: &Target, grantee: &AccountId) -> Result<Fid, ClientError> {
+		let (fid, record) = self.stat(target).await?;
+		let geometry = FileGeometry::new(record.layout(), record.size)
+			.map_err(|error| ClientError::Invalid(format!("the file record's layout: {error}")))?;
+		let holders = self.holders(&record).await?;
+		let manifest = self.manifest(&fid, &holders).await?;
+		let report = Mutex::new(GetReport::default());
+		let head = if record.size == 0 {
+			Vec::new()
+		} else {
+			self.payload_head(&fid, &manifest, &geometry, &holders, &report).await?
+		};
+		let header = ObjectHeader::parse(&head).map_err(|error| format_error(&fid, error))?;
+		let key = match header {
+			Some((header, _)) => self.data_key(&fid, &header).await?,
+			None => None,
+		};
+		let Some(key) = key else {
+			return Err(ClientError::Invalid(format!(
+				"{fid} is not encrypted: whoever can fetch it can read it, there is no key to share"
+			)));
+		};
+		let wrapped = wrap_to_account(&key, grantee)
+			.map_err(|error| ClientError::Invalid(format!("wrapping for the grantee: {error}")))?;
+		self.chain.submit(&calls::grant_key(&fid, grantee, &wrapped.encode()), &self.signer).await?;
+		Ok(fid)
+	}
+
+	/// Removes `grantee`'s key grant of `target` (it cannot unlearn a key it read).
+	pub async fn unshare(&self, target: &Target, grantee: &AccountId) -> Result<Fid, ClientError> {
+		let (fid, _) = self.stat(target).await?;
+		self.chain.submit(&calls::revoke_key(&fid, grantee), &self.signer).await?;
+		Ok(fid)
+	}
+
+	/// The data key of an encrypted object: from its header if it was wrapped to this
+	/// account, else from this account's key grant on chain.
+	async fn data_key(
+		&self,
+		fid: &Fid,
+		header: &ObjectHeader,
+	) -> Result<Option<DataKey>, ClientError> {
+		let Some(encryption) = &header.encryption else { return Ok(None) };
+		let secret = self.secret.as_ref().ok_or(ClientError::NoAccountSecret(*fid))?;
+		if let Ok(key) = unwrap_with_account(&encryption.owner_key, secret) {
+			return Ok(Some(key));
+		}
+		let me = self.account();
+		let not_shared =
+			|| ClientError::NotShared { fid: *fid, account: deoss_chain::signer::ss58(&me) };
+		let Some(bytes) = self.chain.key_grant(fid, &me).await? else { return Err(not_shared()) };
+		let wrapped = WrappedKey::decode_all(&mut &bytes[..]).map_err(|_| not_shared())?;
+		unwrap_with_account(&wrapped, secret).map(Some).map_err(|_| not_shared())
+	}
+
+	/// The first bytes of the payload, enough for its header: fragment 0 of segment 0
+	/// (verified), or the whole first segment when that fragment cannot be had.
+	async fn payload_head(
+		&self,
+		fid: &Fid,
+		manifest: &Manifest,
+		geometry: &FileGeometry,
+		holders: &Holders,
+		report: &Mutex<GetReport>,
+	) -> Result<Vec<u8>, ClientError> {
+		let shard = geometry.shard_len(0).unwrap_or(0) as usize;
+		if shard >= crate::format::MAX_HEADER_LEN {
+			if let Ok(fragment) = self.fetch_fragment(fid, manifest, geometry, holders, 0, 0).await {
+				return Ok(fragment);
+			}
+		}
+		self.fetch_segment(fid, manifest, geometry, holders, 0, report).await
 	}
 
 	async fn holders(&self, record: &FileRecord) -> Result<Holders, ClientError> {
@@ -326,6 +475,10 @@ impl DeossClient {
 		}
 		Ok(decode_segment(geometry, segment, shards)?)
 	}
+}
+
+fn format_error(fid: &Fid, error: FormatError) -> ClientError {
+	ClientError::Invalid(format!("{fid}: {error}; `--raw` reads the payload as stored"))
 }
 
 /// The payload as the fetcher hands it over, segment by segment.

@@ -9,9 +9,14 @@
 //!   covers.
 //! * [`DeossClient::stat`], [`DeossClient::list`], [`DeossClient::delete`].
 //!
-//! Compression and encryption are the pipeline's [`ObjectOptions`], passed through.
+//! * [`DeossClient::share`] / [`DeossClient::unshare`]: let another account decrypt an
+//!   encrypted object (its data key wrapped to that account, on chain).
+//!
+//! Compression and encryption are the pipeline's [`ObjectOptions`]; how they are
+//! recorded in the payload is in [`format`].
 
 mod error;
+pub mod format;
 mod get;
 mod put;
 
@@ -22,7 +27,12 @@ pub use deoss_pipeline::ObjectOptions;
 use deoss_primitives::Fid;
 pub use error::ClientError;
 pub use get::{GetReport, GetRequest, Target};
-pub use put::{PutOutcome, PutRequest, PutSource, Stage};
+pub use put::{local_fid, PutOutcome, PutRequest, PutSource, Stage};
+
+use std::sync::Arc;
+
+use deoss_chain::AccountKey;
+use deoss_pipeline::AccountSecret;
 
 /// How long one HTTP request to a scheduler or miner may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -33,6 +43,7 @@ pub struct DeossClient {
 	chain: Chain,
 	http: reqwest::Client,
 	signer: Keypair,
+	secret: Option<Arc<AccountSecret>>,
 }
 
 impl DeossClient {
@@ -42,7 +53,21 @@ impl DeossClient {
 			.pool_max_idle_per_host(16)
 			.build()
 			.expect("an HTTP client without TLS always builds");
-		Self { chain, http, signer }
+		Self { chain, http, signer, secret: None }
+	}
+
+	/// A client acting as `key`, which can also decrypt objects shared with it.
+	pub fn with_account_key(chain: Chain, key: &AccountKey) -> Result<Self, ClientError> {
+		let secret = AccountSecret::from_bytes(*key.secret_scalar())
+			.map_err(|error| ClientError::Invalid(format!("the account key: {error}")))?;
+		if secret.account() != key.account() {
+			return Err(ClientError::Invalid(
+				"the account key's secret does not match its address".into(),
+			));
+		}
+		let mut client = Self::new(chain, key.keypair.clone());
+		client.secret = Some(Arc::new(secret));
+		Ok(client)
 	}
 
 	/// Connects to the node at `url`.

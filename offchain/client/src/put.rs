@@ -10,6 +10,8 @@ use std::{
 
 use deoss_chain::{calls, events::FinalizedEvents, AccountId, ChainEvent};
 use deoss_pipeline::{payload_reader, EncodedFile, EncodedSegment, Encoder, ObjectOptions};
+
+use crate::format::{starts_with_magic, ObjectHeader, MAX_HEADER_LEN};
 use deoss_primitives::{Fid, Layout};
 use deoss_protocol::{routes, ErrorBody, SignedRequest, UploadState, UploadStatus};
 use tokio::sync::mpsc;
@@ -79,7 +81,8 @@ pub struct PutRequest {
 	pub pinned: Vec<AccountId>,
 	/// Content type, description, keywords.
 	pub meta: Meta,
-	/// Compression and encryption.
+	/// Compression and encryption. An encrypted object's data key is wrapped to the
+	/// owner's account; pass the same cipher again to resume an interrupted put.
 	pub options: ObjectOptions,
 }
 
@@ -97,6 +100,31 @@ impl PutRequest {
 			meta: Meta { content_type: "application/octet-stream".into(), ..Meta::default() },
 			options: ObjectOptions::default(),
 		}
+	}
+
+	/// The bytes that precede the pipeline's payload: the object header, if the object
+	/// needs one. Deterministic, so both reads of the source give the same payload.
+	fn payload_prefix(&self, owner: &AccountId) -> Result<Vec<u8>, ClientError> {
+		let header = ObjectHeader::for_options(&self.options, owner)
+			.map_err(|error| ClientError::Invalid(format!("encrypting for the owner: {error}")))?;
+		Ok(match header {
+			Some(header) => header.to_bytes(),
+			None if starts_with_magic(self.source.open()?)? => {
+				ObjectHeader { compression: None, encryption: None }.to_bytes()
+			}
+			None => Vec::new(),
+		})
+	}
+
+	/// The payload stream: prefix, then the pipeline's payload of `object` (the source).
+	fn payload<'a>(
+		&self,
+		object: impl Read + 'a,
+		prefix: &[u8],
+	) -> io::Result<Box<dyn Read + 'a>> {
+		let body = payload_reader(object, &self.options, self.layout.segment_size)
+			.map_err(io::Error::other)?;
+		Ok(Box::new(io::Cursor::new(prefix.to_vec()).chain(body)))
 	}
 }
 
@@ -144,6 +172,9 @@ pub struct PutOutcome {
 	pub miners: Vec<AccountId>,
 	/// The scheduler that stored it (`None` for a deduplicated put).
 	pub scheduler: Option<AccountId>,
+	/// For a put that resumed an interrupted one: payload bytes its scheduler held
+	/// already, which were not sent again.
+	pub resumed_from: Option<u64>,
 }
 
 /// Bytes of the object read so far, for the progress callback.
@@ -166,14 +197,24 @@ impl<R: Read> Read for Counting<R> {
 	}
 }
 
-/// The FID and manifest of `request`'s payload (first pass; fragments discarded).
-pub fn encode_locally(
+/// The FID and manifest `request` will have when `owner` puts it, computed offline
+/// (what `deoss fid` prints, and how a put that finds its object stored already tells
+/// whether it is the same).
+pub fn local_fid(request: &PutRequest, owner: &AccountId) -> Result<EncodedFile, ClientError> {
+	let prefix = request.payload_prefix(owner)?;
+	encode_locally(request, &prefix, Arc::new(|_| ()))
+}
+
+/// The FID and manifest of `request`'s payload behind `prefix` (first pass; fragments
+/// discarded).
+fn encode_locally(
 	request: &PutRequest,
+	prefix: &[u8],
 	progress: Arc<dyn Fn(Stage) + Send + Sync>,
 ) -> Result<EncodedFile, ClientError> {
 	let object =
 		Counting { inner: request.source.open()?, done: 0, total: request.source.len(), progress };
-	let payload = payload_reader(object, &request.options, request.layout.segment_size)?;
+	let payload = request.payload(object, prefix)?;
 	let mut discard = |_: &EncodedSegment| Ok(());
 	Ok(Encoder::new(request.layout)?.encode(payload, &mut discard)?)
 }
@@ -190,17 +231,27 @@ impl DeossClient {
 			return Err(ClientError::Invalid("at least one region is needed".into()));
 		}
 		let owner = request.owner.unwrap_or_else(|| self.account());
-		if self.chain.object_fid(&owner, &request.bucket, &request.name).await?.is_some() {
+		if let Some(fid) = self.chain.object_fid(&owner, &request.bucket, &request.name).await? {
+			return Err(ClientError::ObjectExists {
+				object: format!(
+					"{}/{}",
+					String::from_utf8_lossy(&request.bucket),
+					String::from_utf8_lossy(&request.name)
+				),
+				fid,
+			});
+		}
+		let prefix = Arc::new(request.payload_prefix(&owner)?);
+		if !prefix.is_empty() && (request.layout.segment_size as usize) < MAX_HEADER_LEN {
 			return Err(ClientError::Invalid(format!(
-				"an object {}/{} exists already; delete it first",
-				String::from_utf8_lossy(&request.bucket),
-				String::from_utf8_lossy(&request.name)
+				"compressed or encrypted objects need segments of at least {MAX_HEADER_LEN} bytes"
 			)));
 		}
 		let encoded = {
 			let request = request.clone();
 			let progress = progress.clone();
-			tokio::task::spawn_blocking(move || encode_locally(&request, progress))
+			let prefix = prefix.clone();
+			tokio::task::spawn_blocking(move || encode_locally(&request, &prefix, progress))
 				.await
 				.map_err(|error| ClientError::Io(io::Error::other(error)))??
 		};
@@ -208,45 +259,58 @@ impl DeossClient {
 
 		// Subscribe before declaring, so no event of the deal is missed.
 		let mut blocks = self.chain.finalized_events().await?;
-		let declaration = calls::Declaration {
-			owner,
-			bucket: request.bucket.clone(),
-			name: request.name.clone(),
-			size: payload_len,
-			fid: encoded.fid,
-			layout: request.layout,
-			regions: request.regions.clone(),
-			pinned: request.pinned.clone(),
-			meta: request.meta.clone(),
-		};
-		let events = self.chain.submit(&calls::declare(&declaration), &self.signer).await?;
-		let mut assigned = None;
-		for event in ChainEvent::of_transaction(&events)? {
-			match event {
-				ChainEvent::DealAssigned(deal) => assigned = Some(deal),
-				ChainEvent::OwnerAdded(_) => {
-					progress(Stage::Stored);
-					let record = self.chain.file(&encoded.fid).await?;
-					return Ok(PutOutcome {
-						fid: encoded.fid,
-						deal: None,
-						payload_len,
-						miners: record.map(|record| record.miners).unwrap_or_default(),
-						scheduler: None,
-					});
+		let mut resumed_from = None;
+		let (deal, mut scheduler) = match self.open_deal_of(&owner, &request, &encoded.fid).await? {
+			Some(open) => {
+				if let Ok(endpoint) = self.scheduler_endpoint(&open.1).await {
+					resumed_from = self.status(&endpoint, open.0).await.ok().map(|s| s.received);
 				}
-				_ => {}
+				tracing::info!(deal = open.0, ?resumed_from, "resuming the open deal of this object");
+				open
 			}
-		}
-		let assigned = assigned
-			.ok_or_else(|| ClientError::Invalid("declare emitted no DealAssigned".into()))?;
-		let deal = assigned.deal;
-		let mut scheduler = assigned.scheduler;
+			None => {
+				let declaration = calls::Declaration {
+					owner,
+					bucket: request.bucket.clone(),
+					name: request.name.clone(),
+					size: payload_len,
+					fid: encoded.fid,
+					layout: request.layout,
+					regions: request.regions.clone(),
+					pinned: request.pinned.clone(),
+					meta: request.meta.clone(),
+				};
+				let events = self.chain.submit(&calls::declare(&declaration), &self.signer).await?;
+				let mut assigned = None;
+				for event in ChainEvent::of_transaction(&events)? {
+					match event {
+						ChainEvent::DealAssigned(deal) => assigned = Some(deal),
+						ChainEvent::OwnerAdded(_) => {
+							progress(Stage::Stored);
+							let record = self.chain.file(&encoded.fid).await?;
+							return Ok(PutOutcome {
+								fid: encoded.fid,
+								deal: None,
+								payload_len,
+								miners: record.map(|record| record.miners).unwrap_or_default(),
+								scheduler: None,
+								resumed_from: None,
+							});
+						}
+						_ => {}
+					}
+				}
+				let assigned = assigned
+					.ok_or_else(|| ClientError::Invalid("declare emitted no DealAssigned".into()))?;
+				(assigned.deal, assigned.scheduler)
+			}
+		};
 		let mut reassignments = 0;
 		loop {
 			let endpoint = self.scheduler_endpoint(&scheduler).await?;
 			progress(Stage::Declared { deal, scheduler: endpoint.clone() });
-			let sent = self.upload(&request, deal, payload_len, &endpoint, &progress).await;
+			let sent =
+				self.upload(&request, &prefix, deal, payload_len, &endpoint, &progress).await;
 			let failure = match sent {
 				Ok(()) => {
 					progress(Stage::Storing);
@@ -262,6 +326,7 @@ impl DeossClient {
 								payload_len,
 								miners,
 								scheduler: Some(scheduler),
+								resumed_from,
 							});
 						}
 						Waited::Reassigned(next) => {
@@ -298,6 +363,30 @@ impl DeossClient {
 		}
 	}
 
+	/// The open deal storing this very object (same owner, bucket, name and FID), left
+	/// by an interrupted put: resuming it sends only what its scheduler lacks.
+	async fn open_deal_of(
+		&self,
+		owner: &AccountId,
+		request: &PutRequest,
+		fid: &Fid,
+	) -> Result<Option<(u64, AccountId)>, ClientError> {
+		let Some(deal) = self.chain.pending_deal(fid).await? else { return Ok(None) };
+		match self.chain.deal(deal).await? {
+			Some(open)
+				if open.owner == *owner
+					&& open.bucket == request.bucket
+					&& open.name == request.name =>
+			{
+				Ok(Some((deal, open.scheduler)))
+			}
+			Some(_) => Err(ClientError::Invalid(format!(
+				"the same payload ({fid}) is being stored by another open deal ({deal}); try again once it ends"
+			))),
+			None => Ok(None),
+		}
+	}
+
 	async fn scheduler_endpoint(&self, scheduler: &AccountId) -> Result<String, ClientError> {
 		Ok(self
 			.chain
@@ -323,6 +412,7 @@ impl DeossClient {
 	async fn upload(
 		&self,
 		request: &PutRequest,
+		prefix: &Arc<Vec<u8>>,
 		deal: u64,
 		payload_len: u64,
 		endpoint: &str,
@@ -336,7 +426,7 @@ impl DeossClient {
 					break 'parts;
 				}
 				progress(Stage::Uploading { sent: status.received, total: payload_len });
-				let mut parts = spawn_parts(request.clone(), status.received);
+				let mut parts = spawn_parts(request.clone(), prefix.clone(), status.received);
 				let mut offset = status.received;
 				while let Some(part) = parts.recv().await {
 					let part = part?;
@@ -465,13 +555,15 @@ enum Waited {
 
 /// Reads the payload again on a blocking thread from `start` on, in parts; at most
 /// two parts wait in memory.
-fn spawn_parts(request: PutRequest, start: u64) -> mpsc::Receiver<io::Result<Vec<u8>>> {
+fn spawn_parts(
+	request: PutRequest,
+	prefix: Arc<Vec<u8>>,
+	start: u64,
+) -> mpsc::Receiver<io::Result<Vec<u8>>> {
 	let (sender, receiver) = mpsc::channel(2);
 	tokio::task::spawn_blocking(move || {
 		let produce = || -> io::Result<()> {
-			let object = request.source.open()?;
-			let mut payload = payload_reader(object, &request.options, request.layout.segment_size)
-				.map_err(io::Error::other)?;
+			let mut payload = request.payload(request.source.open()?, &prefix)?;
 			io::copy(&mut (&mut payload).take(start), &mut io::sink())?;
 			let mut first = true;
 			loop {

@@ -67,6 +67,9 @@ pub enum CryptoError {
 	/// The public key would give an all-zero shared secret.
 	#[error("public key has low order")]
 	WeakPublicKey,
+	/// Bytes that are not an sr25519 account key (a Ristretto255 point or scalar).
+	#[error("not an sr25519 account key")]
+	InvalidAccountKey,
 	/// Proxy re-encryption failed.
 	#[error("proxy re-encryption: {0}")]
 	Sharing(String),

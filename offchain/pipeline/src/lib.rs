@@ -20,6 +20,7 @@
 //!
 //! Memory stays bounded by a few segments whatever the object size.
 
+pub mod account_key;
 pub mod compress;
 pub mod crypto;
 pub mod decode;
@@ -37,6 +38,7 @@ pub mod store;
 
 pub use deoss_primitives as primitives;
 
+pub use account_key::{unwrap_with_account, wrap_to_account, AccountSecret};
 pub use crypto::{CryptoError, DataKey, Envelope, ObjectCipher, WrappedKey};
 pub use decode::{
 	decode_payload, decode_segment, repair_column, verify_fragment, DecodeReport, FragmentSource,

@@ -165,6 +165,8 @@ impl pallet_file_bank::Config for Test {
 	type MaxMetaLen = ConstU32<16>;
 	type MaxDescriptionLen = ConstU32<16>;
 	type MaxKeywords = ConstU32<2>;
+	type MaxKeyGrants = ConstU32<2>;
+	type MaxWrappedKeyLen = ConstU32<96>;
 	type MaxChunkSize = frame_support::traits::ConstU32<4096>;
 	type Hooks = Audit;
 	type WeightInfo = ();

@@ -148,6 +148,40 @@ fn store<T: Config>(
 	Ok(())
 }
 
+/// A wrapped key at its longest.
+fn wrapped_key<T: Config>() -> WrappedKeyOf<T> {
+	BoundedVec::truncate_from(alloc::vec![0x4b; T::MaxWrappedKeyLen::get() as usize])
+}
+
+/// `MaxKeyGrants` grants of file `index`, as many as removing it clears.
+fn full_grants<T: Config>(owner: &T::AccountId, index: u32) -> Result<(), BenchmarkError> {
+	for grantee in 0..T::MaxKeyGrants::get() {
+		FileBank::<T>::do_grant_key(
+			owner.clone(),
+			fid(index),
+			account("grantee", grantee, SEED),
+			wrapped_key::<T>(),
+		)?;
+	}
+	Ok(())
+}
+
+/// The file's owner list at `MaxOwners`, `owner` last, so the ownership
+/// check walks all of it.
+fn fill_owners<T: Config>(index: u32) -> Result<T::AccountId, BenchmarkError> {
+	let mut file = Files::<T>::get(fid(index)).ok_or(BenchmarkError::Stop("no file"))?;
+	let first = file.owners.first().cloned().ok_or(BenchmarkError::Stop("no owner"))?;
+	let mut last = first.owner.clone();
+	for other in file.owners.len() as u32..T::MaxOwners::get() {
+		let mut held = first.clone();
+		held.owner = account("co-owner", other, SEED);
+		last = held.owner.clone();
+		file.owners.try_push(held).map_err(|_| BenchmarkError::Stop("owners full"))?;
+	}
+	Files::<T>::insert(fid(index), file);
+	Ok(last)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -239,6 +273,7 @@ mod benchmarks {
 		schedulers::<T>(1);
 		let miners = miners::<T>(T::MaxSlots::get());
 		store::<T>(&owner, 0, &miners)?;
+		full_grants::<T>(&owner, 0)?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()), owner.clone(), bucket::<T>(), name::<T>(0));
@@ -263,6 +298,41 @@ mod benchmarks {
 		Ok(())
 	}
 
+	// Worst case: a new grant (counted) by the last of `MaxOwners` owners,
+	// with the longest key.
+	#[benchmark]
+	fn grant_key() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		schedulers::<T>(1);
+		let miners = miners::<T>(2);
+		store::<T>(&owner, 0, &miners)?;
+		let last = fill_owners::<T>(0)?;
+		let grantee: T::AccountId = account("grantee", 0, SEED);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), fid(0), grantee.clone(), wrapped_key::<T>());
+
+		assert_eq!(KeyGrants::<T>::get(fid(0), &grantee), Some(wrapped_key::<T>()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_key() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		schedulers::<T>(1);
+		let miners = miners::<T>(2);
+		store::<T>(&owner, 0, &miners)?;
+		full_grants::<T>(&owner, 0)?;
+		let last = fill_owners::<T>(0)?;
+		let grantee: T::AccountId = account("grantee", 0, SEED);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), fid(0), grantee.clone());
+
+		assert!(!KeyGrants::<T>::contains_key(fid(0), &grantee));
+		Ok(())
+	}
+
 	// `d` deals time out and are reassigned; `r` objects of an expired owner,
 	// each the last copy of a file of `MaxSlots` miners, are removed.
 	#[benchmark]
@@ -275,6 +345,7 @@ mod benchmarks {
 		let miners = miners::<T>(T::MaxSlots::get());
 		for index in 0..r {
 			store::<T>(&expired, index, &miners)?;
+			full_grants::<T>(&expired, index)?;
 		}
 		<FileBank<T> as OnSpaceExpired<T::AccountId>>::on_space_expired(&expired);
 		let waiting = new_owner::<T>(1);

@@ -231,12 +231,54 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			Files::<T>::remove(fid);
+			Self::clear_key_grants(&fid);
 			T::Hooks::on_file_removed(&fid);
 			Self::deposit_event(Event::FileDeleted { fid, miners: file.miners });
 		} else {
 			Files::<T>::insert(fid, file);
 		}
 		Ok(())
+	}
+
+	pub(crate) fn do_grant_key(
+		owner: T::AccountId,
+		fid: Fid,
+		grantee: T::AccountId,
+		wrapped_key: WrappedKeyOf<T>,
+	) -> DispatchResult {
+		let file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
+		ensure!(file.owners.iter().any(|held| held.owner == owner), Error::<T>::NotOwner);
+		if !KeyGrants::<T>::contains_key(fid, &grantee) {
+			let count = KeyGrantCount::<T>::get(fid);
+			ensure!(count < T::MaxKeyGrants::get(), Error::<T>::TooManyKeyGrants);
+			KeyGrantCount::<T>::insert(fid, count.saturating_add(1));
+		}
+		KeyGrants::<T>::insert(fid, &grantee, wrapped_key);
+		Self::deposit_event(Event::KeyGranted { fid, by: owner, to: grantee });
+		Ok(())
+	}
+
+	pub(crate) fn do_revoke_key(
+		owner: T::AccountId,
+		fid: Fid,
+		grantee: T::AccountId,
+	) -> DispatchResult {
+		let file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
+		ensure!(file.owners.iter().any(|held| held.owner == owner), Error::<T>::NotOwner);
+		ensure!(KeyGrants::<T>::contains_key(fid, &grantee), Error::<T>::KeyGrantNotFound);
+		KeyGrants::<T>::remove(fid, &grantee);
+		KeyGrantCount::<T>::mutate_exists(fid, |count| {
+			*count = count.and_then(|count| count.checked_sub(1)).filter(|count| *count > 0);
+		});
+		Self::deposit_event(Event::KeyRevoked { fid, by: owner, to: grantee });
+		Ok(())
+	}
+
+	/// Removes every key grant of a removed file: at most `MaxKeyGrants`.
+	fn clear_key_grants(fid: &Fid) {
+		if KeyGrantCount::<T>::take(fid) > 0 {
+			let _ = KeyGrants::<T>::clear_prefix(fid, T::MaxKeyGrants::get(), None);
+		}
 	}
 
 	pub(crate) fn do_transfer_ownership(
@@ -492,6 +534,14 @@ impl<T: Config> Pallet<T> {
 		for (owner, _, fid) in OwnedObjects::<T>::iter() {
 			let file = Files::<T>::get(fid).ok_or("object of a missing file")?;
 			ensure!(file.owners.iter().any(|held| held.owner == owner), "object owner not in file");
+		}
+		for (fid, count) in KeyGrantCount::<T>::iter() {
+			ensure!(Files::<T>::contains_key(fid), "key grants of a missing file");
+			ensure!(count > 0 && count <= T::MaxKeyGrants::get(), "key grant count off");
+			ensure!(KeyGrants::<T>::iter_prefix(fid).count() == count as usize, "grants miscounted");
+		}
+		for (fid, _, _) in KeyGrants::<T>::iter() {
+			ensure!(KeyGrantCount::<T>::get(fid) > 0, "uncounted key grant");
 		}
 		Ok(())
 	}

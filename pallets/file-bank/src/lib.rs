@@ -191,6 +191,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxKeywords: Get<u32>;
 
+		/// Most accounts an encrypted file's data key may be granted to.
+		#[pallet::constant]
+		type MaxKeyGrants: Get<u32>;
+
+		/// Longest wrapped data key, in bytes.
+		#[pallet::constant]
+		type MaxWrappedKeyLen: Get<u32>;
+
 		/// Told when a file is removed; says which slots are lost and
 		/// waiting to be restored (the audit).
 		type Hooks: FileHooks<Self::AccountId>;
@@ -263,6 +271,24 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type MinerFileAt<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, Fid, OptionQuery>;
+
+	/// Data keys of encrypted files, wrapped by an owner to another account
+	/// so it can decrypt the file (`grant_key`). Opaque to the chain; removed
+	/// with the file.
+	#[pallet::storage]
+	pub type KeyGrants<T: Config> = StorageDoubleMap<
+		_,
+		Identity,
+		Fid,
+		Blake2_128Concat,
+		T::AccountId,
+		WrappedKeyOf<T>,
+		OptionQuery,
+	>;
+
+	/// How many grants each file has, at most `MaxKeyGrants`.
+	#[pallet::storage]
+	pub type KeyGrantCount<T: Config> = StorageMap<_, Identity, Fid, u32, ValueQuery>;
 
 	/// Owners whose space expired; their objects are removed a few per block.
 	#[pallet::storage]
@@ -368,6 +394,25 @@ pub mod pallet {
 			/// The object's name.
 			name: ObjectNameOf<T>,
 		},
+		/// An owner let an account decrypt a file: its data key, wrapped to
+		/// that account, is in `KeyGrants`.
+		KeyGranted {
+			/// The file.
+			fid: Fid,
+			/// The owner who granted it.
+			by: T::AccountId,
+			/// The account that may now decrypt it.
+			to: T::AccountId,
+		},
+		/// An owner removed a grant. The grantee may still hold the key it read.
+		KeyRevoked {
+			/// The file.
+			fid: Fid,
+			/// The owner who revoked it.
+			by: T::AccountId,
+			/// The former grantee.
+			to: T::AccountId,
+		},
 	}
 
 	#[pallet::error]
@@ -432,6 +477,14 @@ pub mod pallet {
 		MinerOutOfSpace,
 		/// The deal's object name was taken in the meantime.
 		NameTaken,
+		/// There is no stored file with that FID.
+		FileNotFound,
+		/// The caller does not own the file.
+		NotOwner,
+		/// The file already has `MaxKeyGrants` key grants.
+		TooManyKeyGrants,
+		/// The file has no key grant for that account.
+		KeyGrantNotFound,
 		/// The stored records disagree (should not happen).
 		Inconsistent,
 	}
@@ -616,6 +669,46 @@ pub mod pallet {
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_transfer_ownership(owner, bucket, name, new_owner, new_bucket)
+		}
+
+		/// Lets `grantee` decrypt an encrypted file: stores the file's data key
+		/// wrapped to `grantee`'s account key (the chain cannot read it). A
+		/// grant to the same account is replaced.
+		///
+		/// The origin must be Signed and own the file.
+		///
+		/// - `fid`: the stored file.
+		/// - `grantee`: the account that may decrypt it.
+		/// - `wrapped_key`: the data key, wrapped to `grantee`.
+		///
+		/// Emits `KeyGranted`.
+		///
+		/// O(o) in the file's owners, bounded by `MaxOwners`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::grant_key())]
+		pub fn grant_key(
+			origin: OriginFor<T>,
+			fid: Fid,
+			grantee: T::AccountId,
+			wrapped_key: WrappedKeyOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_grant_key(owner, fid, grantee, wrapped_key)
+		}
+
+		/// Removes `grantee`'s key grant of a file. It cannot make the grantee
+		/// forget a key it has read already.
+		///
+		/// The origin must be Signed and own the file.
+		///
+		/// Emits `KeyRevoked`.
+		///
+		/// O(o) in the file's owners, bounded by `MaxOwners`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::revoke_key())]
+		pub fn revoke_key(origin: OriginFor<T>, fid: Fid, grantee: T::AccountId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_revoke_key(owner, fid, grantee)
 		}
 	}
 }

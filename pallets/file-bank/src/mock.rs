@@ -65,6 +65,8 @@ parameter_types! {
 	pub const MaxMetaLen: u32 = 16;
 	pub const MaxDescriptionLen: u32 = 64;
 	pub const MaxKeywords: u32 = 4;
+	pub const MaxKeyGrants: u32 = 2;
+	pub const MaxWrappedKeyLen: u32 = 96;
 }
 
 impl pallet_file_bank::Config for Test {
@@ -87,6 +89,8 @@ impl pallet_file_bank::Config for Test {
 	type MaxMetaLen = MaxMetaLen;
 	type MaxDescriptionLen = MaxDescriptionLen;
 	type MaxKeywords = MaxKeywords;
+	type MaxKeyGrants = MaxKeyGrants;
+	type MaxWrappedKeyLen = MaxWrappedKeyLen;
 	type MaxChunkSize = frame_support::traits::ConstU32<4096>;
 	type Hooks = ();
 	type WeightInfo = ();

@@ -898,3 +898,83 @@ fn hook_weight_counts_the_deals_handled() {
 		assert!(busy.ref_time() > idle.ref_time());
 	});
 }
+
+mod key_grants {
+	use super::*;
+
+	fn wrapped(byte: u8) -> WrappedKeyOf<Test> {
+		BoundedVec::truncate_from(vec![byte; 80])
+	}
+
+	fn grant(by: AccountId, to: AccountId, byte: u8) -> DispatchResult {
+		FileBank::grant_key(RuntimeOrigin::signed(by), fid(1), to, wrapped(byte))
+	}
+
+	#[test]
+	fn an_owner_grants_replaces_and_revokes() {
+		run_test(|| {
+			store_cat();
+			assert_ok!(grant(alice(), bob(), 1));
+			System::assert_last_event(
+				Event::KeyGranted { fid: fid(1), by: alice(), to: bob() }.into(),
+			);
+			assert_eq!(KeyGrants::<Test>::get(fid(1), bob()), Some(wrapped(1)));
+			// A second grant to the same account replaces the first, uncounted.
+			assert_ok!(grant(alice(), bob(), 2));
+			assert_eq!(KeyGrants::<Test>::get(fid(1), bob()), Some(wrapped(2)));
+			assert_eq!(KeyGrantCount::<Test>::get(fid(1)), 1);
+			assert_ok!(FileBank::revoke_key(RuntimeOrigin::signed(alice()), fid(1), bob()));
+			System::assert_last_event(
+				Event::KeyRevoked { fid: fid(1), by: alice(), to: bob() }.into(),
+			);
+			assert!(KeyGrants::<Test>::get(fid(1), bob()).is_none());
+			assert!(!KeyGrantCount::<Test>::contains_key(fid(1)));
+			assert_noop!(
+				FileBank::revoke_key(RuntimeOrigin::signed(alice()), fid(1), bob()),
+				Error::<Test>::KeyGrantNotFound
+			);
+		});
+	}
+
+	#[test]
+	fn only_owners_of_stored_files_grant() {
+		run_test(|| {
+			assert_noop!(grant(alice(), bob(), 1), Error::<Test>::FileNotFound);
+			let deal = declare_cat();
+			// Declared, not stored yet.
+			assert_noop!(grant(alice(), bob(), 1), Error::<Test>::FileNotFound);
+			assert_ok!(report(scheduler(1), deal, good_receipts(deal, fid(1))));
+			assert_noop!(grant(bob(), bob(), 1), Error::<Test>::NotOwner);
+			// An operator with every scope is still not an owner.
+			MockAuthority::grant(&gateway(), &alice(), Scope::Upload);
+			assert_noop!(grant(gateway(), bob(), 1), Error::<Test>::NotOwner);
+			assert_noop!(
+				FileBank::revoke_key(RuntimeOrigin::signed(bob()), fid(1), bob()),
+				Error::<Test>::NotOwner
+			);
+			// A co-owner (deduplicated put) may grant.
+			assert_ok!(declare_as(bob(), bob(), b"same.png", fid(1), layout()));
+			assert_ok!(grant(bob(), gateway(), 3));
+		});
+	}
+
+	#[test]
+	fn grants_are_bounded_and_leave_with_the_file() {
+		run_test(|| {
+			store_cat();
+			assert_ok!(grant(alice(), bob(), 1));
+			assert_ok!(grant(alice(), gateway(), 1));
+			assert_noop!(grant(alice(), account(77), 1), Error::<Test>::TooManyKeyGrants);
+			// Replacing an existing grant still works at the bound.
+			assert_ok!(grant(alice(), bob(), 5));
+			assert_ok!(FileBank::delete_object(
+				RuntimeOrigin::signed(alice()),
+				alice(),
+				bucket(b"photos"),
+				name(b"cat.png")
+			));
+			assert_eq!(KeyGrants::<Test>::iter_prefix(fid(1)).count(), 0);
+			assert!(!KeyGrantCount::<Test>::contains_key(fid(1)));
+		});
+	}
+}

@@ -35,6 +35,9 @@ pub type ReceiptsOf<T> =
 /// A short descriptive text (content type, one keyword).
 pub type MetaTextOf<T> = BoundedVec<u8, <T as Config>::MaxMetaLen>;
 
+/// A file's data key wrapped to one account (see `KeyGrants`).
+pub type WrappedKeyOf<T> = BoundedVec<u8, <T as Config>::MaxWrappedKeyLen>;
+
 /// An object name under a bucket: the key of an owner's object.
 pub type ObjectKeyOf<T> = (BucketNameOf<T>, ObjectNameOf<T>);
 

@@ -18,6 +18,8 @@ pub trait WeightInfo {
 	fn cancel_deal() -> Weight;
 	fn delete_object() -> Weight;
 	fn transfer_ownership() -> Weight;
+	fn grant_key() -> Weight;
+	fn revoke_key() -> Weight;
 	fn on_initialize(d: u32, r: u32) -> Weight;
 	fn on_space_expired() -> Weight;
 }
@@ -63,6 +65,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(86829000, 0)
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
+	}
+	/// Storage items touched: 3.
+	fn grant_key() -> Weight {
+		Weight::from_parts(60000000, 0)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(2))
+	}
+	/// Storage items touched: 3.
+	fn revoke_key() -> Weight {
+		Weight::from_parts(60000000, 0)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 15.
 	fn on_initialize(d: u32, r: u32) -> Weight {
@@ -123,6 +137,18 @@ impl WeightInfo for () {
 		Weight::from_parts(86829000, 0)
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(7))
+	}
+	/// Storage items touched: 3.
+	fn grant_key() -> Weight {
+		Weight::from_parts(60000000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(2))
+	}
+	/// Storage items touched: 3.
+	fn revoke_key() -> Weight {
+		Weight::from_parts(60000000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 15.
 	fn on_initialize(d: u32, r: u32) -> Weight {

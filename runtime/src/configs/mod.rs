@@ -250,6 +250,10 @@ impl pallet_file_bank::Config for Runtime {
 	type MaxMetaLen = ConstU32<64>;
 	type MaxDescriptionLen = ConstU32<256>;
 	type MaxKeywords = ConstU32<8>;
+	/// Owners and the accounts they shared an encrypted file with.
+	type MaxKeyGrants = ConstU32<32>;
+	/// An account-wrapped data key is 80 bytes; room for other schemes.
+	type MaxWrappedKeyLen = ConstU32<128>;
 	/// 4 KiB: a 90-sample challenge proof stays under 554 KB, so eight
 	/// challenges falling due together fit one block's operational space.
 	type MaxChunkSize = ConstU32<4096>;

@@ -152,7 +152,7 @@ async fn main() -> Result<()> {
 
 	// get of the large object against reading its k data fragment files from disk.
 	let started = Instant::now();
-	let back = client.get_bytes(GetRequest::plain(Target::Fid(outcome.fid))).await?;
+	let back = client.get_bytes(GetRequest::new(Target::Fid(outcome.fid))).await?;
 	let get = started.elapsed();
 	anyhow::ensure!(back.len() as u64 == large, "the object came back whole");
 	drop(back);
@@ -200,7 +200,7 @@ async fn main() -> Result<()> {
 	let mut times = Vec::new();
 	for _ in 0..100 {
 		let started = Instant::now();
-		client.get_bytes(GetRequest::plain(Target::Fid(small.fid))).await?;
+		client.get_bytes(GetRequest::new(Target::Fid(small.fid))).await?;
 		times.push(ms(started.elapsed()));
 	}
 	times.sort_by(f64::total_cmp);
