@@ -280,9 +280,11 @@ impl Node {
 		Ok(RpcClient::from_insecure_url(self.ws_url()).await?)
 	}
 
-	/// A subxt client.
+	/// A subxt client on the node's stable RPC methods, as the daemons use (see
+	/// `deoss_chain::Chain::connect`).
 	pub async fn client(&self) -> Result<Client> {
-		Ok(Client::from_insecure_url(self.ws_url()).await?)
+		let backend = subxt::backend::LegacyBackend::builder().build(self.rpc().await?);
+		Ok(Client::from_backend(std::sync::Arc::new(backend)).await?)
 	}
 
 	/// Stops the node with SIGINT, as an operator's Ctrl-C would, so it

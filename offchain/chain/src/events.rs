@@ -127,6 +127,48 @@ pub struct RestoralCompleted {
 	pub previous: AccountId,
 }
 
+/// `Audit.ColumnLost`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct ColumnLost {
+	/// The file.
+	pub fid: [u8; 32],
+	/// The slot.
+	pub slot: u32,
+	/// The column.
+	pub column: u16,
+	/// The miner that held it.
+	pub miner: AccountId,
+}
+
+/// `Audit.RestoralClaimed`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct RestoralClaimed {
+	/// The file.
+	pub fid: [u8; 32],
+	/// The slot.
+	pub slot: u32,
+	/// The restoring miner.
+	pub miner: AccountId,
+	/// Block at whose start the claim expires.
+	pub deadline: u32,
+	/// Seed of the samples proved on completion.
+	pub seed: [u8; 32],
+}
+
+/// `Audit.RestoralClaimExpired`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct RestoralClaimExpired {
+	/// The file.
+	pub fid: [u8; 32],
+	/// The slot.
+	pub slot: u32,
+	/// The miner that did not complete it.
+	pub miner: AccountId,
+}
+
 /// A DeOSS event the services act on.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -151,6 +193,12 @@ pub enum ChainEvent {
 	ChallengeFailed(ChallengeFailed),
 	/// A lost slot was rebuilt on another miner.
 	RestoralCompleted(RestoralCompleted),
+	/// A slot's column was declared lost: a restoral order is open.
+	ColumnLost(ColumnLost),
+	/// A miner claimed a restoral order.
+	RestoralClaimed(RestoralClaimed),
+	/// A claim expired; its order is open again.
+	RestoralClaimExpired(RestoralClaimExpired),
 }
 
 impl ChainEvent {
@@ -202,6 +250,13 @@ impl ChainEvent {
 				}
 				("Audit", "RestoralCompleted") => {
 					Self::RestoralCompleted(fields(&event, "RestoralCompleted")?)
+				}
+				("Audit", "ColumnLost") => Self::ColumnLost(fields(&event, "ColumnLost")?),
+				("Audit", "RestoralClaimed") => {
+					Self::RestoralClaimed(fields(&event, "RestoralClaimed")?)
+				}
+				("Audit", "RestoralClaimExpired") => {
+					Self::RestoralClaimExpired(fields(&event, "RestoralClaimExpired")?)
 				}
 				_ => continue,
 			};

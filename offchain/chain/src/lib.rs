@@ -108,9 +108,17 @@ pub struct Chain {
 impl Chain {
 	/// Connects to the node's WebSocket RPC at `url` (`ws://` is allowed: nodes
 	/// usually listen on loopback).
+	///
+	/// The client speaks the node's stable RPC methods (`chain_*`, `state_*`,
+	/// `author_*`). The `chainHead` subscription pins blocks on the node's side and
+	/// drops a follower that falls behind, after which the blocks it announced can no
+	/// longer be read: a daemon busy moving data would see transient "cannot find the
+	/// block header" errors. Headers and finalized state within the pruning window are
+	/// always readable with the stable methods.
 	pub async fn connect(url: &str) -> Result<Self> {
 		let rpc = RpcClient::from_insecure_url(url).await.map_err(rpc_error)?;
-		let client = Client::from_rpc_client(rpc.clone()).await.map_err(rpc_error)?;
+		let backend = subxt::backend::LegacyBackend::builder().build(rpc.clone());
+		let client = Client::from_backend(Arc::new(backend)).await.map_err(rpc_error)?;
 		Ok(Self { client, rpc, latest: Default::default(), nonce_locks: Default::default() })
 	}
 
@@ -441,6 +449,13 @@ impl Chain {
 	/// `Audit.RestoralOrders(fid, slot)`.
 	pub async fn restoral_order(&self, fid: &Fid, slot: u32) -> Result<Option<RestoralOrder>> {
 		self.fetch("Audit", "RestoralOrders", (fid.0, slot)).await
+	}
+
+	/// Every open restoral order, by FID and slot.
+	pub async fn restoral_orders(&self) -> Result<Vec<(Fid, u32, RestoralOrder)>> {
+		let entries: Vec<(([u8; 32], u32), RestoralOrder)> =
+			self.entries("Audit", "RestoralOrders", ()).await?;
+		Ok(entries.into_iter().map(|((fid, slot), order)| (Fid(fid), slot, order)).collect())
 	}
 
 	/// `Audit.Records(miner)`: the miner's audit record.

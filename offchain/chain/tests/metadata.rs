@@ -6,7 +6,7 @@
 use codec::{Decode, Encode};
 use deoss_chain::{
 	calls::{self, Declaration, Meta, MinerRegistration, SlotReceipt},
-	events::{DealAssigned, FileStored},
+	events::{ColumnLost, DealAssigned, FileStored, RestoralClaimed},
 	Challenge, Deal, FileRecord, MinerInfo, MinerState, SchedulerInfo, Scope,
 };
 use deoss_primitives::{ChunkProof, Fid, Layout};
@@ -300,17 +300,19 @@ fn records_decode_real_runtime_values() {
 #[test]
 fn events_decode_real_runtime_events() {
 	let metadata = metadata();
-	let file_bank = metadata.pallet_by_name("FileBank").expect("FileBank");
-	let fields_of = |name: &str| {
-		file_bank
+	let fields_in = |pallet: &str, name: &str| {
+		metadata
+			.pallet_by_name(pallet)
+			.unwrap_or_else(|| panic!("{pallet} exists"))
 			.event_variants()
 			.and_then(|variants| variants.iter().find(|variant| variant.name == name))
-			.unwrap_or_else(|| panic!("FileBank.{name} exists"))
+			.unwrap_or_else(|| panic!("{pallet}.{name} exists"))
 			.fields
 			.iter()
 			.map(|field| subxt::ext::scale_decode::Field::new(field.ty.id, field.name.as_deref()))
 			.collect::<Vec<_>>()
 	};
+	let fields_of = |name: &str| fields_in("FileBank", name);
 	fn decode_fields<T: subxt::ext::scale_decode::DecodeAsFields>(
 		metadata: &Metadata,
 		mut fields: Vec<subxt::ext::scale_decode::Field<'_, u32>>,
@@ -351,4 +353,25 @@ fn events_decode_real_runtime_events() {
 	});
 	let decoded: FileStored = decode_fields(&metadata, fields_of("FileStored"), stored);
 	assert_eq!((decoded.deal, decoded.fid, decoded.miners), (5, [6; 32], vec![account(7)]));
+	let claimed = RuntimeEvent::Audit(pallet_audit::Event::RestoralClaimed {
+		fid: Fid([6; 32]),
+		slot: 3,
+		miner: AccountId32::new(account(7)),
+		deadline: 90,
+		seed: [9; 32],
+	});
+	let decoded: RestoralClaimed =
+		decode_fields(&metadata, fields_in("Audit", "RestoralClaimed"), claimed);
+	assert_eq!(
+		(decoded.fid, decoded.slot, decoded.miner, decoded.deadline, decoded.seed),
+		([6; 32], 3, account(7), 90, [9; 32])
+	);
+	let lost = RuntimeEvent::Audit(pallet_audit::Event::ColumnLost {
+		fid: Fid([6; 32]),
+		slot: 3,
+		column: 1,
+		miner: AccountId32::new(account(8)),
+	});
+	let decoded: ColumnLost = decode_fields(&metadata, fields_in("Audit", "ColumnLost"), lost);
+	assert_eq!((decoded.slot, decoded.column, decoded.miner), (3, 1, account(8)));
 }

@@ -1,7 +1,9 @@
 //! Getting an object back from its miners: the manifest from any holder, then k
 //! fragments of each segment in parallel, data columns first (no decoding when they
 //! are intact); a fragment that fails verification, or a holder that fails, is
-//! replaced by the next column. Segments are fetched two ahead of the writer.
+//! replaced by the next column. A holder slower than the hedge delay gets company:
+//! one more column is asked for, and the slow holder is ranked last afterwards (see
+//! [`crate::latency`]). Segments are fetched two ahead of the writer.
 
 use std::{
 	collections::HashMap,
@@ -22,6 +24,7 @@ use futures::{stream::FuturesUnordered, StreamExt};
 
 use crate::{
 	format::{FormatError, ObjectHeader},
+	latency::{column_order, Latencies},
 	put::unreachable,
 	ClientError, DeossClient, REQUEST_TIMEOUT,
 };
@@ -75,6 +78,8 @@ pub struct GetReport {
 	pub segments: u32,
 	/// Fragments fetched and verified.
 	pub fragments: u32,
+	/// Extra fragment requests sent because the first ones were slow.
+	pub hedged: u32,
 	/// Fragments that failed verification or could not be had, and from whom.
 	pub failures: Vec<String>,
 	/// Whether the object was stored compressed.
@@ -309,8 +314,14 @@ impl DeossClient {
 		report: &Mutex<GetReport>,
 	) -> Result<Vec<u8>, ClientError> {
 		let shard = geometry.shard_len(0).unwrap_or(0) as usize;
-		if shard >= crate::format::MAX_HEADER_LEN {
-			if let Ok(fragment) = self.fetch_fragment(fid, manifest, geometry, holders, 0, 0).await {
+		let column_0_fast = holders
+			.first()
+			.is_some_and(|replicas| replicas.iter().any(|(_, e)| !self.latencies.is_slow(e)));
+		if shard >= crate::format::MAX_HEADER_LEN && column_0_fast {
+			let one = self.fetch_fragment(fid, manifest, geometry, holders, 0, 0);
+			// A slow holder of column 0 costs one hedge delay, then any k columns do.
+			if let Ok(Ok(fragment)) = tokio::time::timeout(self.latencies.hedge_delay(), one).await
+			{
 				return Ok(fragment);
 			}
 		}
@@ -339,34 +350,42 @@ impl DeossClient {
 		Ok(holders)
 	}
 
-	/// The manifest from the first holder that has it, checked against the FID.
+	/// The manifest from the first holder that has it, checked against the FID. Holders
+	/// are asked fastest first, one more each hedge delay (at once after a failure),
+	/// so a frozen holder costs one hedge delay.
 	async fn manifest(&self, fid: &Fid, holders: &Holders) -> Result<Manifest, ClientError> {
 		let deadline = tokio::time::Instant::now() + MANIFEST_PATIENCE;
-		let mut failures = Vec::new();
+		let mut endpoints: Vec<&str> =
+			holders.iter().flatten().map(|(_, endpoint)| endpoint.as_str()).collect();
+		endpoints.sort();
+		endpoints.dedup();
+		endpoints.sort_by_key(|endpoint| self.latencies.sort_key(endpoint));
 		loop {
-			for (_, endpoint) in holders.iter().flatten() {
-				let answer = self
-					.http
-					.get(routes::url(endpoint, &routes::file_manifest(fid)))
-					.timeout(REQUEST_TIMEOUT)
-					.send()
-					.await;
-				let bytes = match answer {
-					Ok(response) if response.status().is_success() => response.bytes().await.ok(),
-					Ok(response) => {
-						failures.push(format!("{endpoint}: {}", response.status()));
-						None
-					}
-					Err(error) => {
-						failures.push(format!("{endpoint}: {error}"));
-						None
-					}
-				};
-				let Some(bytes) = bytes else { continue };
-				match Manifest::decode_all(&mut &bytes[..]) {
-					Ok(manifest) if manifest.verify(fid).is_ok() => return Ok(manifest),
-					_ => {
-						failures.push(format!("{endpoint}: a manifest that does not match the FID"))
+			let mut failures = Vec::new();
+			let mut queue = endpoints.iter();
+			let mut in_flight = FuturesUnordered::new();
+			let hedge = self.latencies.hedge_delay();
+			let timer = tokio::time::sleep(hedge);
+			tokio::pin!(timer);
+			if let Some(endpoint) = queue.next() {
+				in_flight.push(self.manifest_from(fid, endpoint));
+			}
+			while !in_flight.is_empty() {
+				tokio::select! {
+					Some(answer) = in_flight.next() => match answer {
+						Ok(manifest) => return Ok(manifest),
+						Err(why) => {
+							failures.push(why);
+							if let Some(endpoint) = queue.next() {
+								in_flight.push(self.manifest_from(fid, endpoint));
+							}
+						}
+					},
+					_ = &mut timer => {
+						if let Some(endpoint) = queue.next() {
+							in_flight.push(self.manifest_from(fid, endpoint));
+						}
+						timer.as_mut().reset(tokio::time::Instant::now() + hedge);
 					}
 				}
 			}
@@ -376,12 +395,47 @@ impl DeossClient {
 					failures.join("; ")
 				)));
 			}
-			failures.clear();
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}
 	}
 
-	/// One fragment of `column` from any of its holders, verified; `Err` says why not.
+	/// The manifest of `fid` from `endpoint`, checked against the FID.
+	async fn manifest_from(&self, fid: &Fid, endpoint: &str) -> Result<Manifest, String> {
+		let mut timing = Timing::start(&self.latencies, endpoint);
+		let answer = self
+			.http
+			.get(routes::url(endpoint, &routes::file_manifest(fid)))
+			.timeout(REQUEST_TIMEOUT)
+			.send()
+			.await;
+		let bytes = match answer {
+			Ok(response) if response.status().is_success() => {
+				response.bytes().await.map_err(|error| unreachable(endpoint, error).to_string())?
+			}
+			// Not there yet (a file just stored): no sign of a slow holder.
+			Ok(response) => {
+				timing.forget();
+				return Err(format!("{endpoint}: {}", response.status()));
+			}
+			Err(error) => {
+				timing.failed();
+				return Err(unreachable(endpoint, error).to_string());
+			}
+		};
+		match Manifest::decode_all(&mut &bytes[..]) {
+			Ok(manifest) if manifest.verify(fid).is_ok() => {
+				timing.answered();
+				Ok(manifest)
+			}
+			_ => {
+				timing.failed();
+				Err(format!("{endpoint}: a manifest that does not match the FID"))
+			}
+		}
+	}
+
+	/// One fragment of `column` from any of its holders (fastest first), verified;
+	/// `Err` says why not.
 	async fn fetch_fragment(
 		&self,
 		fid: &Fid,
@@ -392,12 +446,15 @@ impl DeossClient {
 		column: ColumnIndex,
 	) -> Result<Vec<u8>, String> {
 		let mut why = Vec::new();
-		for (_, endpoint) in &holders[usize::from(column)] {
+		let replicas = self.latencies.rank(&holders[usize::from(column)], |(_, e)| e.as_str());
+		for (_, endpoint) in replicas {
+			let mut timing = Timing::start(&self.latencies, endpoint);
 			let url = routes::url(endpoint, &routes::file_fragment(fid, segment, column));
 			match self.http.get(url).timeout(REQUEST_TIMEOUT).send().await {
 				Ok(response) if response.status().is_success() => match response.bytes().await {
 					Ok(bytes) if verify_fragment(manifest, geometry, segment, column, &bytes) => {
-						return Ok(bytes.to_vec())
+						timing.answered();
+						return Ok(bytes.to_vec());
 					}
 					Ok(_) => why.push(format!(
 						"{endpoint}: fragment {segment}.{column} fails verification"
@@ -410,6 +467,7 @@ impl DeossClient {
 				)),
 				Err(error) => why.push(unreachable(endpoint, error).to_string()),
 			}
+			timing.failed();
 		}
 		if why.is_empty() {
 			why.push(format!("column {column} has no reachable holder"));
@@ -417,7 +475,9 @@ impl DeossClient {
 		Err(why.join("; "))
 	}
 
-	/// The payload bytes of one segment from any k verified fragments.
+	/// The payload bytes of one segment from any k verified fragments: data columns
+	/// first, then the fastest parity columns; one more column each hedge delay while
+	/// fewer than k arrived, and another at once for each that failed.
 	async fn fetch_segment(
 		&self,
 		fid: &Fid,
@@ -429,33 +489,41 @@ impl DeossClient {
 	) -> Result<Vec<u8>, ClientError> {
 		let columns = geometry.column_count();
 		let wanted = usize::from(geometry.layout().data_shards);
-		let mut next_column = 0u16;
+		let mut order = column_order(&self.latencies, wanted, holders).into_iter();
 		let mut in_flight = FuturesUnordered::new();
 		let mut shards: Vec<Option<Vec<u8>>> = vec![None; usize::from(columns)];
 		let mut intact = 0;
+		let mut hedged = 0;
 		let mut failures = Vec::new();
 		let launch = |column: ColumnIndex| async move {
 			(column, self.fetch_fragment(fid, manifest, geometry, holders, segment, column).await)
 		};
-		while next_column < columns && in_flight.len() < wanted {
-			in_flight.push(launch(next_column));
-			next_column += 1;
+		for column in order.by_ref().take(wanted) {
+			in_flight.push(launch(column));
 		}
-		while let Some((column, fetched)) = in_flight.next().await {
-			match fetched {
-				Ok(fragment) => {
-					shards[usize::from(column)] = Some(fragment);
-					intact += 1;
-					if intact == wanted {
-						break;
+		let hedge = self.latencies.hedge_delay();
+		let timer = tokio::time::sleep(hedge);
+		tokio::pin!(timer);
+		while intact < wanted && !in_flight.is_empty() {
+			tokio::select! {
+				Some((column, fetched)) = in_flight.next() => match fetched {
+					Ok(fragment) => {
+						shards[usize::from(column)] = Some(fragment);
+						intact += 1;
 					}
-				}
-				Err(why) => {
-					failures.push(why);
-					if next_column < columns {
-						in_flight.push(launch(next_column));
-						next_column += 1;
+					Err(why) => {
+						failures.push(why);
+						if let Some(column) = order.next() {
+							in_flight.push(launch(column));
+						}
 					}
+				},
+				_ = &mut timer => {
+					if let Some(column) = order.next() {
+						in_flight.push(launch(column));
+						hedged += 1;
+					}
+					timer.as_mut().reset(tokio::time::Instant::now() + hedge);
 				}
 			}
 		}
@@ -463,6 +531,7 @@ impl DeossClient {
 		if let Ok(mut report) = report.lock() {
 			report.segments += 1;
 			report.fragments += intact as u32;
+			report.hedged += hedged;
 			report.failures.extend(failures.iter().cloned());
 		}
 		if intact < wanted {
@@ -474,6 +543,44 @@ impl DeossClient {
 			});
 		}
 		Ok(decode_segment(geometry, segment, shards)?)
+	}
+}
+
+/// Times one request to a holder for its latency estimate. Dropped while pending
+/// after the hedge delay (overtaken by other holders), it charges the holder as slow.
+struct Timing<'a> {
+	latencies: &'a Latencies,
+	endpoint: &'a str,
+	started: std::time::Instant,
+	settled: bool,
+}
+
+impl<'a> Timing<'a> {
+	fn start(latencies: &'a Latencies, endpoint: &'a str) -> Self {
+		Self { latencies, endpoint, started: std::time::Instant::now(), settled: false }
+	}
+
+	fn answered(&mut self) {
+		self.latencies.observe(self.endpoint, self.started.elapsed());
+		self.settled = true;
+	}
+
+	fn failed(&mut self) {
+		self.latencies.penalize(self.endpoint, self.started.elapsed());
+		self.settled = true;
+	}
+
+	fn forget(&mut self) {
+		self.settled = true;
+	}
+}
+
+impl Drop for Timing<'_> {
+	fn drop(&mut self) {
+		let elapsed = self.started.elapsed();
+		if !self.settled && elapsed >= self.latencies.hedge_delay() {
+			self.latencies.penalize(self.endpoint, elapsed);
+		}
 	}
 }
 

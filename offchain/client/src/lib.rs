@@ -6,7 +6,8 @@
 //! * [`DeossClient::get`]: reads the file record, fetches the manifest from any holder
 //!   (checked against the FID), then k fragments of each segment in parallel, every
 //!   fragment checked before it is decoded; a byte range fetches only the segments it
-//!   covers.
+//!   covers. A holder slower than the hedge delay gets one more column asked for
+//!   alongside, and is ranked last afterwards ([`latency`]).
 //! * [`DeossClient::stat`], [`DeossClient::list`], [`DeossClient::delete`].
 //!
 //! * [`DeossClient::share`] / [`DeossClient::unshare`]: let another account decrypt an
@@ -18,6 +19,7 @@
 mod error;
 pub mod format;
 mod get;
+pub mod latency;
 mod put;
 
 use std::time::Duration;
@@ -44,6 +46,7 @@ pub struct DeossClient {
 	http: reqwest::Client,
 	signer: Keypair,
 	secret: Option<Arc<AccountSecret>>,
+	latencies: latency::Latencies,
 }
 
 impl DeossClient {
@@ -53,7 +56,7 @@ impl DeossClient {
 			.pool_max_idle_per_host(16)
 			.build()
 			.expect("an HTTP client without TLS always builds");
-		Self { chain, http, signer, secret: None }
+		Self { chain, http, signer, secret: None, latencies: Default::default() }
 	}
 
 	/// A client acting as `key`, which can also decrypt objects shared with it.

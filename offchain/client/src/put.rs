@@ -420,7 +420,23 @@ impl DeossClient {
 	) -> Result<(), ClientError> {
 		let mut broken = 0;
 		loop {
-			let mut status = self.status(endpoint, deal).await?;
+			let mut status = match self.status(endpoint, deal).await {
+				Ok(status) => status,
+				// The deal ended meanwhile (stored, or timed out): the chain says which.
+				Err(ClientError::Refused { code, .. }) if code == "deal_not_open" => return Ok(()),
+				// The scheduler may be restarting: its staging survives, so wait a little
+				// before the deal is moved to another one.
+				Err(error @ ClientError::Unreachable { .. }) => {
+					broken += 1;
+					if broken > RETRIES {
+						return Err(error);
+					}
+					tracing::warn!(deal, %error, "the scheduler does not answer, asking again");
+					tokio::time::sleep(Duration::from_secs(u64::from(broken))).await;
+					continue;
+				}
+				Err(error) => return Err(error),
+			};
 			'parts: {
 				if status.state != UploadState::Receiving {
 					break 'parts;
@@ -446,8 +462,7 @@ impl DeossClient {
 								return Err(unreachable(endpoint, error));
 							}
 							tracing::warn!(deal, %error, "upload broke, resuming");
-							tokio::time::sleep(Duration::from_millis(500 * u64::from(broken)))
-								.await;
+							tokio::time::sleep(Duration::from_secs(u64::from(broken))).await;
 							break 'parts;
 						}
 					};
@@ -466,6 +481,9 @@ impl DeossClient {
 						// Another writer moved the staging on: ask where it stands.
 						Err(ClientError::Refused { code, .. }) if code == "wrong_offset" => {
 							break 'parts
+						}
+						Err(ClientError::Refused { code, .. }) if code == "deal_not_open" => {
+							return Ok(())
 						}
 						Err(error) => return Err(error),
 					}
@@ -506,20 +524,22 @@ impl DeossClient {
 		let mut check = tokio::time::interval(Duration::from_secs(2));
 		loop {
 			tokio::select! {
-				block = blocks.next() => {
-					let block = match block {
-						Some(block) => block?,
-						None => return Err(ClientError::Chain(deoss_chain::ChainError::Rpc("the finalized block subscription ended".into()))),
-					};
-					for event in block.events {
-						match event {
-							ChainEvent::FileStored(stored) if stored.deal == deal => return Ok(Waited::Stored(stored.miners)),
-							ChainEvent::DealAssigned(assigned) if assigned.deal == deal && assigned.replaced.is_some() =>
-								return Ok(Waited::Reassigned(assigned.scheduler)),
-							_ => {}
+				block = blocks.next() => match block {
+					Some(Ok(block)) => {
+						for event in block.events {
+							match event {
+								ChainEvent::FileStored(stored) if stored.deal == deal => return Ok(Waited::Stored(stored.miners)),
+								ChainEvent::DealAssigned(assigned) if assigned.deal == deal && assigned.replaced.is_some() =>
+									return Ok(Waited::Reassigned(assigned.scheduler)),
+								_ => {}
+							}
 						}
 					}
-				}
+					// A block whose events could not be read: the state check below
+					// covers it.
+					Some(Err(error)) => tracing::debug!(deal, %error, "reading a finalized block failed"),
+					None => *blocks = self.chain.finalized_events().await?,
+				},
 				_ = check.tick() => {
 					if let Ok(status) = self.status(endpoint, deal).await {
 						if status.state == UploadState::Failed {

@@ -1,5 +1,6 @@
 //! `deoss-miner run`: registers the miner if needed, then serves the fragment API,
-//! follows finalized events and answers challenges until SIGINT or SIGTERM.
+//! follows finalized events, answers challenges and restores lost columns until
+//! SIGINT or SIGTERM.
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use deoss_chain::{calls, load_signer, signer::ss58, Chain, Keypair};
 use deoss_protocol::server::shutdown_signal;
 
-use crate::{columns::Columns, config::MinerConfig, follower, server, MinerAgent};
+use crate::{columns::Columns, config::MinerConfig, follower, restorer, server, MinerAgent};
 
 /// Registers the miner on chain unless it is, and keeps its endpoint current.
 pub async fn ensure_registered(
@@ -73,6 +74,8 @@ pub async fn run(config: MinerConfig) -> Result<()> {
 
 	let service = Arc::new(server::MinerService::new(chain.clone(), id, auth_key, columns.clone()));
 	let follower = tokio::spawn(follower::follow(chain.clone(), id, columns.clone()));
+	let restorer =
+		tokio::spawn(restorer::restore(chain.clone(), account.clone(), columns.store().clone()));
 	let agent = MinerAgent::spawn_with(
 		chain.clone(),
 		account,
@@ -84,6 +87,7 @@ pub async fn run(config: MinerConfig) -> Result<()> {
 		.await
 		.context("serving the fragment API")?;
 	follower.abort();
+	restorer.abort();
 	drop(agent);
 	tracing::info!("miner stopped");
 	Ok(())

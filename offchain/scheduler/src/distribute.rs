@@ -25,6 +25,16 @@ use crate::staging::{column_bytes, ColumnReader, Upload};
 /// Miners tried for one slot before the distribution gives up.
 pub const ATTEMPTS_PER_SLOT: usize = 4;
 
+/// A miner that went away mid-column (restarting, a network blip) is asked again
+/// this many times, after these pauses, before a spare replaces it; it keeps the
+/// fragments it verified, so only the rest is sent.
+pub const RECONNECT_BACKOFF: [Duration; 4] = [
+	Duration::from_millis(500),
+	Duration::from_secs(1),
+	Duration::from_secs(2),
+	Duration::from_secs(4),
+];
+
 /// How long one request to a miner may take.
 pub const MINER_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -98,7 +108,18 @@ pub async fn distribute(
 				let mut failures = Vec::new();
 				for _ in 0..ATTEMPTS_PER_SLOT {
 					let Some(candidate) = pool.lock().ok().and_then(|mut pool| pool.pop_front()) else { break };
-					match push_column(http, signer, upload, encoded, &manifest_bytes, column, &candidate).await {
+					let mut pushed = push_column(http, signer, upload, encoded, &manifest_bytes, column, &candidate).await;
+					for pause in RECONNECT_BACKOFF {
+						match &pushed {
+							Err(error) if is_unreachable(error) => {
+								tracing::info!(deal = upload.deal_id, column, miner = %candidate.info.endpoint(), "miner unreachable, asking again in {pause:?}");
+								tokio::time::sleep(pause).await;
+								pushed = push_column(http, signer, upload, encoded, &manifest_bytes, column, &candidate).await;
+							}
+							_ => break,
+						}
+					}
+					match pushed {
 						Ok(signature) => {
 							return Ok(SlotReceipt { miner: candidate.account, column, replica, signature });
 						}
@@ -115,6 +136,16 @@ pub async fn distribute(
 		.collect::<Vec<Result<SlotReceipt>>>()
 		.await;
 	results.into_iter().collect()
+}
+
+/// Whether `error` is the miner not answering at all (no connection, or the connection
+/// dropped), rather than a refusal or a bad receipt.
+fn is_unreachable(error: &anyhow::Error) -> bool {
+	error.chain().any(|cause| {
+		cause
+			.downcast_ref::<reqwest::Error>()
+			.is_some_and(|error| error.is_connect() || error.is_request() || error.is_body())
+	})
 }
 
 /// Pushes one column (manifest, missing fragments, receipt request) to a miner and
@@ -148,6 +179,9 @@ async fn push_column(
 		.json()
 		.await?;
 	let held: BTreeSet<u32> = status.held.into_iter().collect();
+	if !held.is_empty() {
+		tracing::info!(deal, column, held = held.len(), %endpoint, "the miner holds part of the column already, sending the rest");
+	}
 	let mut reader = ColumnReader::open(upload, column, &encoded.manifest)?;
 	for segment in 0..reader.segments() {
 		if held.contains(&segment) {
