@@ -185,6 +185,13 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	let wiped_id = small_outcome.miners[0];
 	let wiped = service_index(system, &wiped_id)?;
 	let stake_before = chain.miner(&wiped_id).await?.context("the wiped miner")?.stake;
+	let small_dir =
+		system.miners[wiped].data_dir.join("store").join(small_outcome.fid.to_string());
+	wait_until(Duration::from_secs(30), "the small file in the miner's store", || {
+		let there = small_dir.join("manifest.scale").exists();
+		async move { Ok(there.then_some(())) }
+	})
+	.await?;
 	let wiped_files: BTreeSet<[u8; 32]> = fs::read_dir(system.miners[wiped].data_dir.join("store"))?
 		.filter_map(Result::ok)
 		.filter_map(|entry| entry.file_name().to_str().and_then(|name| parse_fid(name)))
