@@ -106,7 +106,8 @@ pub struct MinerProcess {
 impl MinerProcess {
 	/// Starts `deoss-miner run` for the account `suri` signing receipts with
 	/// `auth_suri`, keeping its data in `data_dir` (its permanent store is
-	/// `data_dir/store`), in region DE.
+	/// `data_dir/store`), in region DE. It takes no restoral orders on its own: the
+	/// audit test claims and completes them step by step.
 	pub fn start(
 		url: &str,
 		suri: &str,
@@ -123,7 +124,7 @@ impl MinerProcess {
 			&config,
 			format!(
 				"chain_url = \"{url}\"\nkey_file = \"account.key\"\nauth_key_file = \"auth.key\"\n\
-				 data_dir = \"{}\"\nlisten = \"127.0.0.1:{}\"\nregion = \"DE\"\ncapacity_gib = 1\n",
+				 data_dir = \"{}\"\nlisten = \"127.0.0.1:{}\"\nregion = \"DE\"\ncapacity_gib = 1\nrestore = false\n",
 				data_dir.display(),
 				free_port()?
 			),

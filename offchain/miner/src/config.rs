@@ -11,6 +11,7 @@
 //! region = "DE"
 //! capacity_gib = 4
 //! # stake = 5000000000000000     # optional: the stake the capacity requires otherwise
+//! # restore = false               # optional: take no restoral orders (default: take them)
 //! ```
 
 use std::{
@@ -47,6 +48,13 @@ pub struct MinerConfig {
 	/// Stake to hold, in the smallest unit; what the capacity requires when absent.
 	#[serde(default)]
 	pub stake: Option<u128>,
+	/// Whether the miner claims and rebuilds other miners' lost columns.
+	#[serde(default = "default_restore")]
+	pub restore: bool,
+}
+
+fn default_restore() -> bool {
+	true
 }
 
 fn default_chain_url() -> String {

@@ -74,8 +74,9 @@ pub async fn run(config: MinerConfig) -> Result<()> {
 
 	let service = Arc::new(server::MinerService::new(chain.clone(), id, auth_key, columns.clone()));
 	let follower = tokio::spawn(follower::follow(chain.clone(), id, columns.clone()));
-	let restorer =
-		tokio::spawn(restorer::restore(chain.clone(), account.clone(), columns.store().clone()));
+	let restorer = config.restore.then(|| {
+		tokio::spawn(restorer::restore(chain.clone(), account.clone(), columns.store().clone()))
+	});
 	let agent = MinerAgent::spawn_with(
 		chain.clone(),
 		account,
@@ -87,7 +88,9 @@ pub async fn run(config: MinerConfig) -> Result<()> {
 		.await
 		.context("serving the fragment API")?;
 	follower.abort();
-	restorer.abort();
+	if let Some(restorer) = restorer {
+		restorer.abort();
+	}
 	drop(agent);
 	tracing::info!("miner stopped");
 	Ok(())

@@ -10,7 +10,10 @@
 //! when it gives up. The chain has no call to hand a claim back, so a claim that
 //! cannot be finished expires (and costs the claimant its abandon fraction).
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+	collections::{HashMap, HashSet},
+	time::Duration,
+};
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::DecodeAll;
@@ -204,9 +207,18 @@ async fn rebuild(
 	let source_manifest = manifest.clone();
 	let (fid_copy, store_copy, http) = (*fid, store.clone(), http.clone());
 	let report = tokio::task::spawn_blocking(move || {
+		// A holder that failed once is not asked again for this rebuild: a dead or
+		// frozen one would otherwise cost a timeout per segment.
+		let mut failed: HashSet<String> = HashSet::new();
 		let source = |segment: SegmentIndex, wanted: ColumnIndex| {
-			let replicas = holders.get(usize::from(wanted)).cloned().unwrap_or_default();
-			Ok::<_, std::io::Error>(handle.block_on(fetch_fragment(
+			let replicas: Vec<String> = holders
+				.get(usize::from(wanted))
+				.into_iter()
+				.flatten()
+				.filter(|endpoint| !failed.contains(*endpoint))
+				.cloned()
+				.collect();
+			let (fragment, bad) = handle.block_on(fetch_fragment(
 				&http,
 				&fid_copy,
 				&source_manifest,
@@ -214,7 +226,9 @@ async fn rebuild(
 				&replicas,
 				segment,
 				wanted,
-			)))
+			));
+			failed.extend(bad);
+			Ok::<_, std::io::Error>(fragment)
 		};
 		repair_column(&fid_copy, &source_manifest, source, column, |segment, fragment| {
 			store_copy.put(&fid_copy, segment, column, fragment)
@@ -262,8 +276,8 @@ async fn fetch_manifest(
 	bail!("no holder served the manifest of {fid}: {}", why.join("; "))
 }
 
-/// Fragment `column` of `segment` from the first of `replicas` whose copy verifies;
-/// `None` lets the rebuild use another column.
+/// Fragment `column` of `segment` from the first of `replicas` whose copy verifies
+/// (`None` lets the rebuild use another column), and the replicas that failed.
 async fn fetch_fragment(
 	http: &reqwest::Client,
 	fid: &Fid,
@@ -272,18 +286,24 @@ async fn fetch_fragment(
 	replicas: &[String],
 	segment: SegmentIndex,
 	column: ColumnIndex,
-) -> Option<Vec<u8>> {
+) -> (Option<Vec<u8>>, Vec<String>) {
+	let mut failed = Vec::new();
 	for endpoint in replicas {
 		let url = routes::url(endpoint, &routes::file_fragment(fid, segment, column));
-		let Ok(response) = http.get(url).timeout(FETCH_TIMEOUT).send().await else { continue };
-		if !response.status().is_success() {
-			continue;
+		let fetched = match http.get(url).timeout(FETCH_TIMEOUT).send().await {
+			Ok(response) if response.status().is_success() => response.bytes().await.ok(),
+			_ => None,
+		};
+		match fetched {
+			Some(bytes) if verify_fragment(manifest, geometry, segment, column, &bytes) => {
+				return (Some(bytes.to_vec()), failed)
+			}
+			Some(_) => {
+				tracing::warn!(%fid, segment, column, %endpoint, "a holder served a fragment that fails verification");
+			}
+			None => tracing::debug!(%fid, segment, column, %endpoint, "a holder did not serve a fragment"),
 		}
-		let Ok(bytes) = response.bytes().await else { continue };
-		if verify_fragment(manifest, geometry, segment, column, &bytes) {
-			return Some(bytes.to_vec());
-		}
-		tracing::warn!(%fid, segment, column, %endpoint, "a holder served a fragment that fails verification");
+		failed.push(endpoint.clone());
 	}
-	None
+	(None, failed)
 }
