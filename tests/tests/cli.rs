@@ -299,11 +299,7 @@ fn encrypted_objects(system: &System, deoss: &Deoss, dir: &Path) -> Result<()> {
 	ensure!(payload < plaintext.len() as u64 / 10, "compressed before sealing: {payload} bytes");
 	let fid = sealed[0]["fid"].as_str().context("fid")?.to_string();
 	for miner in &system.miners {
-		ensure!(
-			!tree_contains(&miner.data_dir, &marker[..])?,
-			"{} holds plaintext",
-			miner.name
-		);
+		ensure!(!tree_contains(&miner.data_dir, &marker[..])?, "{} holds plaintext", miner.name);
 	}
 
 	// The owner on another machine: only a copy of the key file.

@@ -71,10 +71,7 @@ async fn scenarios(system: &mut System) -> Result<()> {
 		"the same scheduler completed the deal"
 	);
 	let sent = sent_offsets(&stages);
-	ensure!(
-		sent.windows(2).all(|pair| pair[0] <= pair[1]),
-		"the upload never went back: {sent:?}"
-	);
+	ensure!(sent.windows(2).all(|pair| pair[0] <= pair[1]), "the upload never went back: {sent:?}");
 	ensure!(
 		sent.iter().any(|&offset| offset >= staged && offset < bytes.len() as u64),
 		"it resumed from at least the {staged} bytes staged before the break (deal {deal}): {sent:?}"
@@ -199,35 +196,39 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	let wiped_id = small_outcome.miners[0];
 	let wiped = service_index(system, &wiped_id)?;
 	let stake_before = chain.miner(&wiped_id).await?.context("the wiped miner")?.stake;
-	let small_dir =
-		system.miners[wiped].data_dir.join("store").join(small_outcome.fid.to_string());
+	let small_dir = system.miners[wiped].data_dir.join("store").join(small_outcome.fid.to_string());
 	wait_until(Duration::from_secs(30), "the small file in the miner's store", || {
 		let there = small_dir.join("manifest.scale").exists();
 		async move { Ok(there.then_some(())) }
 	})
 	.await?;
-	let wiped_files: BTreeSet<[u8; 32]> = fs::read_dir(system.miners[wiped].data_dir.join("store"))?
-		.filter_map(Result::ok)
-		.filter_map(|entry| entry.file_name().to_str().and_then(|name| parse_fid(name)))
-		.collect();
+	let wiped_files: BTreeSet<[u8; 32]> =
+		fs::read_dir(system.miners[wiped].data_dir.join("store"))?
+			.filter_map(Result::ok)
+			.filter_map(|entry| entry.file_name().to_str().and_then(|name| parse_fid(name)))
+			.collect();
 	ensure!(wiped_files.contains(&small_outcome.fid.0), "the wiped miner held the small file");
 	fs::remove_dir_all(system.miners[wiped].data_dir.join("store"))?;
 	fs::create_dir_all(system.miners[wiped].data_dir.join("store"))?;
 	events
-		.wait_for::<ChallengeFailed, _>(Duration::from_secs(120), "Audit", "ChallengeFailed", |event| {
-			event.miner == wiped_id && event.consecutive_failures >= 2
+		.wait_for::<ChallengeFailed, _>(
+			Duration::from_secs(120),
+			"Audit",
+			"ChallengeFailed",
+			|event| event.miner == wiped_id && event.consecutive_failures >= 2,
+		)
+		.await?;
+	let restored_all =
+		wait_until(Duration::from_secs(300), "every lost column restored", || async {
+			let done = events.find::<RestoralCompleted>("Audit", "RestoralCompleted")?;
+			let restored: BTreeSet<[u8; 32]> = done
+				.iter()
+				.filter(|(_, event)| event.previous == wiped_id)
+				.map(|(_, event)| event.fid)
+				.collect();
+			Ok((restored == wiped_files).then_some(done))
 		})
 		.await?;
-	let restored_all = wait_until(Duration::from_secs(300), "every lost column restored", || async {
-		let done = events.find::<RestoralCompleted>("Audit", "RestoralCompleted")?;
-		let restored: BTreeSet<[u8; 32]> = done
-			.iter()
-			.filter(|(_, event)| event.previous == wiped_id)
-			.map(|(_, event)| event.fid)
-			.collect();
-		Ok((restored == wiped_files).then_some(done))
-	})
-	.await?;
 	let slashed = chain.miner(&wiped_id).await?.context("the wiped miner is registered")?;
 	ensure!(slashed.stake < stake_before, "the wiped miner was slashed: {}", slashed.stake);
 	let record = chain.file(&small_outcome.fid).await?.context("small is stored")?;

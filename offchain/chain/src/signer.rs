@@ -163,7 +163,8 @@ mod tests {
 	#[test]
 	fn account_keys_match_their_signers() {
 		let mnemonic = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
-		for secret in ["//Alice", &format!("0x{}", "42".repeat(32)), &format!("{mnemonic}//deoss/7")]
+		for secret in
+			["//Alice", &format!("0x{}", "42".repeat(32)), &format!("{mnemonic}//deoss/7")]
 		{
 			let key = AccountKey::parse(secret).unwrap();
 			assert_eq!(key.account(), parse_secret(secret).unwrap().public_key().0, "{secret}");

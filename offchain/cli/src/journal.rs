@@ -63,7 +63,13 @@ impl Journal {
 	/// The entry of `source` put as `bucket/name` by `account`: the one an interrupted
 	/// run left (if the file did not change since), or a new one, written before the
 	/// upload starts.
-	pub fn entry(&self, account: &[u8; 32], bucket: &str, name: &str, source: &Path) -> Result<Entry> {
+	pub fn entry(
+		&self,
+		account: &[u8; 32],
+		bucket: &str,
+		name: &str,
+		source: &Path,
+	) -> Result<Entry> {
 		let meta = fs::metadata(source).with_context(|| format!("{}", source.display()))?;
 		let modified = meta
 			.modified()

@@ -305,7 +305,10 @@ async fn run(cli: Cli) -> Result<()> {
 			let request = PutRequest {
 				layout,
 				source: PutSource::Path(file.clone()),
-				options: ObjectOptions { compression: compress.then_some(ZSTD_LEVEL), cipher: None },
+				options: ObjectOptions {
+					compression: compress.then_some(ZSTD_LEVEL),
+					cipher: None,
+				},
 				..PutRequest::bytes("", "", Vec::new(), &[])
 			};
 			let encoded = local_fid(&request, &[0; 32])?;
@@ -503,15 +506,21 @@ async fn run(cli: Cli) -> Result<()> {
 				client.unshare(&Target::Fid(fid), &grantee).await
 			};
 			result.with_context(|| {
-				format!("{} {target} (only an owner can)", if sharing { "sharing" } else { "unsharing" })
+				format!(
+					"{} {target} (only an owner can)",
+					if sharing { "sharing" } else { "unsharing" }
+				)
 			})?;
-			out.print(json!({"fid": fid.to_string(), "account": ss58(&grantee), "shared": sharing}), || {
-				if sharing {
-					format!("{} can now decrypt {target}", ss58(&grantee))
-				} else {
-					format!("{target} is no longer shared with {}", ss58(&grantee))
-				}
-			});
+			out.print(
+				json!({"fid": fid.to_string(), "account": ss58(&grantee), "shared": sharing}),
+				|| {
+					if sharing {
+						format!("{} can now decrypt {target}", ss58(&grantee))
+					} else {
+						format!("{target} is no longer shared with {}", ss58(&grantee))
+					}
+				},
+			);
 		}
 		Command::Rm { targets } => {
 			let chain = cli.chain().await?;
@@ -597,7 +606,11 @@ async fn run(cli: Cli) -> Result<()> {
 			let new_bucket = new_bucket.clone().unwrap_or_else(|| bucket.to_string());
 			// An encrypted object stays readable for its new owner.
 			let client = cli.client(chain.clone()).await?;
-			let object = Target::Object { owner: None, bucket: bucket.as_bytes().to_vec(), name: key.as_bytes().to_vec() };
+			let object = Target::Object {
+				owner: None,
+				bucket: bucket.as_bytes().to_vec(),
+				name: key.as_bytes().to_vec(),
+			};
 			match client.share(&object, &new_owner).await {
 				Ok(_) | Err(ClientError::Invalid(_)) => {}
 				Err(error) => bail!("{target} is encrypted and its key could not be shared with the new owner: {error}"),
@@ -769,14 +782,9 @@ async fn run(cli: Cli) -> Result<()> {
 						bail!("refusing to write {name}: its key is not a plain relative path");
 					}
 					let path = dir.join(relative);
-					let size = fetch_to_file(
-						&client,
-						&progress,
-						request_for(object.fid),
-						&path,
-						&name,
-					)
-					.await?;
+					let size =
+						fetch_to_file(&client, &progress, request_for(object.fid), &path, &name)
+							.await?;
 					out.print(
 						json!({"bucket": bucket, "key": name, "path": path, "size": size}),
 						|| format!("{bucket}/{name} -> {}", path.display()),

@@ -17,8 +17,7 @@ use std::io::{self, Read};
 
 use codec::{Decode, Encode};
 use deoss_pipeline::{
-	crypto::NONCE_PREFIX_LEN, wrap_to_account, CryptoError, ObjectCipher, ObjectOptions,
-	WrappedKey,
+	crypto::NONCE_PREFIX_LEN, wrap_to_account, CryptoError, ObjectCipher, ObjectOptions, WrappedKey,
 };
 
 /// The first bytes of every payload with a header.
@@ -53,7 +52,10 @@ pub struct Encryption {
 impl ObjectHeader {
 	/// The header for `options` with the key wrapped to `owner`; `None` for a plain
 	/// object (which needs one only if it starts with [`MAGIC`]).
-	pub fn for_options(options: &ObjectOptions, owner: &[u8; 32]) -> Result<Option<Self>, CryptoError> {
+	pub fn for_options(
+		options: &ObjectOptions,
+		owner: &[u8; 32],
+	) -> Result<Option<Self>, CryptoError> {
 		if options.compression.is_none() && options.cipher.is_none() {
 			return Ok(None);
 		}

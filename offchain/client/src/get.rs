@@ -15,8 +15,8 @@ use std::{
 use codec::{DecodeAll, Encode};
 use deoss_chain::{calls, AccountId, FileRecord};
 use deoss_pipeline::{
-	decode_segment, object_reader, unwrap_with_account, verify_fragment, wrap_to_account,
-	DataKey, Manifest, ObjectOptions, WrappedKey,
+	decode_segment, object_reader, unwrap_with_account, verify_fragment, wrap_to_account, DataKey,
+	Manifest, ObjectOptions, WrappedKey,
 };
 use deoss_primitives::{ColumnIndex, Fid, FileGeometry, SegmentIndex};
 use deoss_protocol::routes;
@@ -216,8 +216,10 @@ impl DeossClient {
 					match cached {
 						Some(bytes) => Ok(bytes),
 						None => {
-							self.fetch_segment(&fid, &manifest, &geometry, holders, segment, &report)
-								.await
+							self.fetch_segment(
+								&fid, &manifest, &geometry, holders, segment, &report,
+							)
+							.await
 						}
 					}
 				}
@@ -272,7 +274,9 @@ impl DeossClient {
 		};
 		let wrapped = wrap_to_account(&key, grantee)
 			.map_err(|error| ClientError::Invalid(format!("wrapping for the grantee: {error}")))?;
-		self.chain.submit(&calls::grant_key(&fid, grantee, &wrapped.encode()), &self.signer).await?;
+		self.chain
+			.submit(&calls::grant_key(&fid, grantee, &wrapped.encode()), &self.signer)
+			.await?;
 		Ok(fid)
 	}
 

@@ -128,7 +128,10 @@ mod tests {
 		latencies.observe("a", Duration::from_millis(100));
 		latencies.observe("a", Duration::from_millis(200));
 		let estimate = latencies.estimate("a").unwrap();
-		assert!(estimate.abs_diff(Duration::from_millis(130)) < Duration::from_micros(1), "{estimate:?}");
+		assert!(
+			estimate.abs_diff(Duration::from_millis(130)) < Duration::from_micros(1),
+			"{estimate:?}"
+		);
 		latencies.penalize("a", Duration::from_millis(10));
 		assert_eq!(latencies.estimate("a"), Some(SLOW_FLOOR));
 		assert!(latencies.is_slow("a"));

@@ -117,11 +117,7 @@ impl PutRequest {
 	}
 
 	/// The payload stream: prefix, then the pipeline's payload of `object` (the source).
-	fn payload<'a>(
-		&self,
-		object: impl Read + 'a,
-		prefix: &[u8],
-	) -> io::Result<Box<dyn Read + 'a>> {
+	fn payload<'a>(&self, object: impl Read + 'a, prefix: &[u8]) -> io::Result<Box<dyn Read + 'a>> {
 		let body = payload_reader(object, &self.options, self.layout.segment_size)
 			.map_err(io::Error::other)?;
 		Ok(Box::new(io::Cursor::new(prefix.to_vec()).chain(body)))
@@ -265,7 +261,11 @@ impl DeossClient {
 				if let Ok(endpoint) = self.scheduler_endpoint(&open.1).await {
 					resumed_from = self.status(&endpoint, open.0).await.ok().map(|s| s.received);
 				}
-				tracing::info!(deal = open.0, ?resumed_from, "resuming the open deal of this object");
+				tracing::info!(
+					deal = open.0,
+					?resumed_from,
+					"resuming the open deal of this object"
+				);
 				open
 			}
 			None => {
@@ -300,8 +300,9 @@ impl DeossClient {
 						_ => {}
 					}
 				}
-				let assigned = assigned
-					.ok_or_else(|| ClientError::Invalid("declare emitted no DealAssigned".into()))?;
+				let assigned = assigned.ok_or_else(|| {
+					ClientError::Invalid("declare emitted no DealAssigned".into())
+				})?;
 				(assigned.deal, assigned.scheduler)
 			}
 		};

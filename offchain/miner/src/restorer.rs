@@ -18,8 +18,8 @@ use std::{
 use anyhow::{anyhow, bail, Context, Result};
 use codec::DecodeAll;
 use deoss_chain::{
-	calls, events::RestoralClaimed, AccountId, Chain, ChainEvent, FileRecord, Keypair,
-	MinerState, RestoralOrder,
+	calls, events::RestoralClaimed, AccountId, Chain, ChainEvent, FileRecord, Keypair, MinerState,
+	RestoralOrder,
 };
 use deoss_pipeline::{repair_column, verify_fragment, DiskStore, Manifest};
 use deoss_primitives::{ColumnIndex, Fid, FileGeometry, SegmentIndex};
@@ -54,10 +54,7 @@ pub async fn restore(chain: Chain, signer: Keypair, store: DiskStore) {
 			let Ok(block) = block else { continue };
 			scan_next |= block.number % SCAN_PERIOD == 0
 				|| block.events.iter().any(|event| {
-					matches!(
-						event,
-						ChainEvent::ColumnLost(_) | ChainEvent::RestoralClaimExpired(_)
-					)
+					matches!(event, ChainEvent::ColumnLost(_) | ChainEvent::RestoralClaimExpired(_))
 				});
 			if !scan_next {
 				continue;
@@ -106,12 +103,12 @@ async fn restore_one(
 			continue;
 		}
 		let claimed = match chain.submit(&calls::claim_restoral(&fid, slot), signer).await {
-			Ok(events) => ChainEvent::of_transaction(&events)?.into_iter().find_map(|event| {
-				match event {
+			Ok(events) => {
+				ChainEvent::of_transaction(&events)?.into_iter().find_map(|event| match event {
 					ChainEvent::RestoralClaimed(claimed) => Some(claimed),
 					_ => None,
-				}
-			}),
+				})
+			}
 			Err(error) => {
 				// Another miner was quicker, or the file changed meanwhile.
 				tracing::debug!(%fid, slot, %error, "claim refused");
@@ -301,7 +298,9 @@ async fn fetch_fragment(
 			Some(_) => {
 				tracing::warn!(%fid, segment, column, %endpoint, "a holder served a fragment that fails verification");
 			}
-			None => tracing::debug!(%fid, segment, column, %endpoint, "a holder did not serve a fragment"),
+			None => {
+				tracing::debug!(%fid, segment, column, %endpoint, "a holder did not serve a fragment")
+			}
 		}
 		failed.push(endpoint.clone());
 	}

@@ -538,7 +538,10 @@ impl<T: Config> Pallet<T> {
 		for (fid, count) in KeyGrantCount::<T>::iter() {
 			ensure!(Files::<T>::contains_key(fid), "key grants of a missing file");
 			ensure!(count > 0 && count <= T::MaxKeyGrants::get(), "key grant count off");
-			ensure!(KeyGrants::<T>::iter_prefix(fid).count() == count as usize, "grants miscounted");
+			ensure!(
+				KeyGrants::<T>::iter_prefix(fid).count() == count as usize,
+				"grants miscounted"
+			);
 		}
 		for (fid, _, _) in KeyGrants::<T>::iter() {
 			ensure!(KeyGrantCount::<T>::get(fid) > 0, "uncounted key grant");

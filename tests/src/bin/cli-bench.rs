@@ -45,11 +45,7 @@ fn deoss(system: &System, key: &Path, args: &[&str]) -> Result<Duration> {
 		.stdin(Stdio::null())
 		.output()?;
 	let elapsed = started.elapsed();
-	ensure!(
-		output.status.success(),
-		"deoss {args:?}: {}",
-		String::from_utf8_lossy(&output.stderr)
-	);
+	ensure!(output.status.success(), "deoss {args:?}: {}", String::from_utf8_lossy(&output.stderr));
 	Ok(elapsed)
 }
 
@@ -118,7 +114,8 @@ async fn main() -> Result<()> {
 		.await?;
 	let sdk_get = started.elapsed();
 	let cli_out = dir.join("cli.out");
-	let cli_get = deoss(&system, &key, &["get", "bench/cli.bin", cli_out.to_str().context("utf-8")?])?;
+	let cli_get =
+		deoss(&system, &key, &["get", "bench/cli.bin", cli_out.to_str().context("utf-8")?])?;
 	ensure!(std::fs::metadata(&cli_out)?.len() == large, "the CLI wrote the whole object");
 	row(
 		&format!("get {} MiB into a file", large / MIB),

@@ -29,7 +29,8 @@ async fn median_get(system: &System, expected: &[u8]) -> Result<(f64, u32)> {
 	let mut hedged = 0;
 	for _ in 0..RUNS {
 		let client = DeossClient::new(system.chain.clone(), alice.clone());
-		let target = Target::Object { owner: None, bucket: b"bench".to_vec(), name: b"obj".to_vec() };
+		let target =
+			Target::Object { owner: None, bucket: b"bench".to_vec(), name: b"obj".to_vec() };
 		let started = Instant::now();
 		let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
 		let report = client.get(GetRequest::new(target), Writer(buffer.clone())).await?;
