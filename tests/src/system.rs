@@ -378,6 +378,15 @@ impl System {
 		self.node.ws_url()
 	}
 
+	/// Prints the last `lines` lines of every service's log and of the node's, for a
+	/// failed test.
+	pub fn print_logs(&self, lines: usize) {
+		for service in self.schedulers.iter().chain(&self.miners) {
+			eprintln!("---- {} ----\n{}", service.name, tail(&service.log(), lines));
+		}
+		eprintln!("---- node ----\n{}", self.node.log_tail(lines.max(20)));
+	}
+
 	/// The miner service of account `id`.
 	pub fn miner(&self, id: &[u8; 32]) -> Option<&Service> {
 		self.miners.iter().find(|miner| miner.id() == *id)

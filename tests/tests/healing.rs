@@ -23,7 +23,7 @@ use deoss_client::{DeossClient, GetRequest, PutOutcome, PutRequest, Stage, Targe
 use deoss_e2e::{
 	events::EventLog,
 	market::object_bytes,
-	system::{tail, System, SystemConfig},
+	system::{System, SystemConfig},
 	wait_until,
 };
 use deoss_primitives::Layout;
@@ -42,10 +42,7 @@ async fn the_network_heals_itself() -> Result<()> {
 	let mut system = System::start(config).await?;
 	let result = scenarios(&mut system).await;
 	if result.is_err() {
-		for service in system.schedulers.iter().chain(&system.miners) {
-			eprintln!("---- {} ----\n{}", service.name, tail(&service.log(), 20));
-		}
-		eprintln!("---- node ----\n{}", system.node.log_tail(20));
+		system.print_logs(20);
 	}
 	result
 }
@@ -383,30 +380,14 @@ fn target(name: &str) -> Target {
 }
 
 async fn get(client: &DeossClient, name: &str) -> Result<(Vec<u8>, deoss_client::GetReport)> {
-	let buffer = Arc::new(Mutex::new(Vec::new()));
-	let report = client
-		.get(GetRequest::new(target(name)), SharedWriter(buffer.clone()))
+	client
+		.get_bytes_with_report(GetRequest::new(target(name)))
 		.await
-		.with_context(|| format!("getting {name}"))?;
-	let bytes = std::mem::take(&mut *buffer.lock().expect("buffer"));
-	Ok((bytes, report))
+		.with_context(|| format!("getting {name}"))
 }
 
 async fn check_get(client: &DeossClient, name: &str, bytes: &[u8]) -> Result<()> {
 	let (back, _) = get(client, name).await?;
 	ensure!(back == bytes, "{name} came back bit-exact ({} of {} bytes)", back.len(), bytes.len());
 	Ok(())
-}
-
-struct SharedWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedWriter {
-	fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-		self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
-		Ok(bytes.len())
-	}
-
-	fn flush(&mut self) -> std::io::Result<()> {
-		Ok(())
-	}
 }

@@ -22,7 +22,7 @@ use deoss_client::{DeossClient, GetRequest, PutOutcome, PutRequest, Target};
 use deoss_e2e::{
 	events::EventLog,
 	market::object_bytes,
-	system::{tail, System, SystemConfig},
+	system::{System, SystemConfig},
 	wait_until,
 };
 use deoss_pipeline::{EncodedSegment, Encoder};
@@ -42,10 +42,7 @@ async fn put_get_and_refusals_against_the_whole_system() -> Result<()> {
 	let mut system = System::start(SystemConfig::default()).await?;
 	let result = scenarios(&mut system).await;
 	if result.is_err() {
-		for service in system.schedulers.iter().chain(&system.miners) {
-			eprintln!("---- {} ----\n{}", service.name, tail(&service.log(), 15));
-		}
-		eprintln!("---- node ----\n{}", system.node.log_tail(20));
+		system.print_logs(15);
 	}
 	result
 }

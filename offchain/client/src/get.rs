@@ -102,9 +102,17 @@ type Holders = Vec<Vec<(AccountId, String)>>;
 impl DeossClient {
 	/// Reads `request` into memory.
 	pub async fn get_bytes(&self, request: GetRequest) -> Result<Vec<u8>, ClientError> {
+		Ok(self.get_bytes_with_report(request).await?.0)
+	}
+
+	/// Reads `request` into memory, with what the read ran into.
+	pub async fn get_bytes_with_report(
+		&self,
+		request: GetRequest,
+	) -> Result<(Vec<u8>, GetReport), ClientError> {
 		let buffer = SharedBuffer::default();
-		self.get(request, buffer.clone()).await?;
-		Ok(buffer.take())
+		let report = self.get(request, buffer.clone()).await?;
+		Ok((buffer.take(), report))
 	}
 
 	/// Writes the object (or the range) to `out`; every fragment is verified against
