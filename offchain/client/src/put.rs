@@ -337,6 +337,24 @@ impl DeossClient {
 						Waited::SchedulerFailed(reason) => reason,
 					}
 				}
+				// The scheduler checked the payload and could not store it (its FID
+				// differs, or too few miners may take it): no scheduler would do
+				// better, so the deal is cancelled and its space released rather than
+				// left to block this content until it times out.
+				Err(ClientError::Refused { service, code, reason })
+					if code == "payload_refused" =>
+				{
+					let cancelled =
+						match self.chain.submit(&calls::cancel_deal(deal), &self.signer).await {
+							Ok(_) => "the deal was cancelled".to_string(),
+							Err(error) => format!("cancelling the deal failed: {error}"),
+						};
+					return Err(ClientError::Refused {
+						service,
+						code,
+						reason: format!("{reason}; {cancelled}"),
+					});
+				}
 				Err(error @ ClientError::Refused { .. }) => return Err(error),
 				Err(error) => error.to_string(),
 			};

@@ -87,7 +87,7 @@ pub async fn distribute(
 	let found = candidates(chain, upload).await?;
 	if found.len() < slots {
 		bail!(
-			"only {} eligible miners with room in regions {:?} (and pinned), {slots} needed",
+			"only {} eligible miners with room in regions {:?} (and pinned), {slots} needed: allow more regions or choose a layout with fewer columns",
 			found.len(),
 			upload
 				.deal
