@@ -79,6 +79,18 @@ pub fn delete_bucket(name: &[u8]) -> Call {
 	call("StorageSpace", "delete_bucket", vec![bytes(name)])
 }
 
+/// `StorageSpace.create_bucket_for(owner, name)`: a bucket for `owner`, created by the
+/// owner or an operator with the Upload scope.
+pub fn create_bucket_for(owner: &AccountId, name: &[u8]) -> Call {
+	call("StorageSpace", "create_bucket_for", vec![account(owner), bytes(name)])
+}
+
+/// `StorageSpace.delete_bucket_for(owner, name)`: by the owner or an operator with
+/// the Delete scope.
+pub fn delete_bucket_for(owner: &AccountId, name: &[u8]) -> Call {
+	call("StorageSpace", "delete_bucket_for", vec![account(owner), bytes(name)])
+}
+
 /// What a miner declares when it registers.
 #[derive(Debug, Clone)]
 pub struct MinerRegistration {
@@ -159,6 +171,11 @@ pub fn revoke(operator: &AccountId) -> Call {
 /// `Oss.register_gateway(endpoint)`.
 pub fn register_gateway(endpoint: &str) -> Call {
 	call("Oss", "register_gateway", vec![bytes(endpoint.as_bytes())])
+}
+
+/// `Oss.update_gateway(endpoint)`.
+pub fn update_gateway(endpoint: &str) -> Call {
+	call("Oss", "update_gateway", vec![bytes(endpoint.as_bytes())])
 }
 
 /// The descriptive information of an object.

@@ -382,6 +382,11 @@ impl Chain {
 		Ok(entries.into_iter().map(|((_, account), ())| account).collect())
 	}
 
+	/// `Oss.Gateways(gateway)`.
+	pub async fn gateway(&self, gateway: &AccountId) -> Result<Option<GatewayInfo>> {
+		self.fetch("Oss", "Gateways", (*gateway,)).await
+	}
+
 	/// `Oss.Authorizations(owner, operator)`.
 	pub async fn authorization(
 		&self,

@@ -239,6 +239,25 @@ impl SchedulerInfo {
 	}
 }
 
+/// `pallet_oss::GatewayInfo`: a registered gateway.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+pub struct GatewayInfo {
+	/// Its public base URL.
+	pub endpoint: Vec<u8>,
+	/// Deposit held while it is registered.
+	pub deposit: u128,
+	/// Block it registered in.
+	pub registered_at: u32,
+}
+
+impl GatewayInfo {
+	/// The endpoint as text.
+	pub fn endpoint(&self) -> String {
+		String::from_utf8_lossy(&self.endpoint).into_owned()
+	}
+}
+
 /// `deoss_traits::Scope`: what an owner lets an operator do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]

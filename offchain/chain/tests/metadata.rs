@@ -7,7 +7,7 @@ use codec::{Decode, Encode};
 use deoss_chain::{
 	calls::{self, Declaration, Meta, MinerRegistration, SlotReceipt},
 	events::{ColumnLost, DealAssigned, FileStored, RestoralClaimed},
-	Challenge, Deal, FileRecord, MinerInfo, MinerState, SchedulerInfo, Scope,
+	Challenge, Deal, FileRecord, GatewayInfo, MinerInfo, MinerState, SchedulerInfo, Scope,
 };
 use deoss_primitives::{ChunkProof, Fid, Layout};
 use deoss_runtime::{Runtime, RuntimeCall, RuntimeEvent};
@@ -162,12 +162,15 @@ fn every_call_builder_encodes_the_runtime_call_it_names() {
 		calls::renew_space(3),
 		calls::create_bucket(b"b"),
 		calls::delete_bucket(b"b"),
+		calls::create_bucket_for(&account(1), b"b"),
+		calls::delete_bucket_for(&account(1), b"b"),
 		calls::update_miner_endpoint("http://a"),
 		calls::register_scheduler(*b"DE", "http://a"),
 		calls::update_scheduler_endpoint("http://a"),
 		calls::request_exit(),
 		calls::revoke(&account(2)),
 		calls::register_gateway("http://a"),
+		calls::update_gateway("http://a"),
 		calls::request_reassign(1),
 		calls::cancel_deal(1),
 		calls::delete_object(&account(1), b"b", b"n"),
@@ -285,6 +288,18 @@ fn records_decode_real_runtime_values() {
 		&scheduler.encode(),
 	);
 	assert_eq!((decoded.stake, decoded.endpoint()), (8, "http://s".to_string()));
+
+	let gateway = pallet_oss::GatewayInfoOf::<Runtime> {
+		endpoint: bounded(b"http://g".to_vec()),
+		deposit: 100,
+		registered_at: 6,
+	};
+	let decoded: GatewayInfo =
+		decode(&metadata, storage_ty(&metadata, "Oss", "Gateways"), &gateway.encode());
+	assert_eq!(
+		(decoded.endpoint(), decoded.deposit, decoded.registered_at),
+		("http://g".to_string(), 100, 6)
+	);
 
 	let challenge = pallet_audit::Challenge::<Runtime> {
 		round: 4,

@@ -982,17 +982,7 @@ async fn resolve(cli: &Cli, chain: &Chain, target: &str) -> Result<Fid> {
 }
 
 fn parse_layout(text: &str, replicas: u8) -> Result<Layout> {
-	let (data, parity) =
-		text.split_once('+').ok_or_else(|| anyhow!("--layout is DATA+PARITY, e.g. 4+8"))?;
-	let mut layout = Layout::with_shards(
-		data.trim().parse().context("--layout data shards")?,
-		parity.trim().parse().context("--layout parity shards")?,
-	);
-	// Full segments must split evenly into the data shards.
-	layout.segment_size -= layout.segment_size % u32::from(layout.data_shards.max(1));
-	layout.replicas = replicas;
-	layout.validate().map_err(|error| anyhow!("--layout {text}: {error}"))?;
-	Ok(layout)
+	deoss_protocol::parse_layout(text, replicas).map_err(|error| anyhow!("--layout: {error}"))
 }
 
 fn parse_region(text: &str) -> Result<[u8; 2]> {
@@ -1001,20 +991,7 @@ fn parse_region(text: &str) -> Result<[u8; 2]> {
 
 /// `DE,FR`, `EU`, or a mix.
 fn parse_regions(text: &str) -> Result<Vec<[u8; 2]>> {
-	let mut regions = Vec::new();
-	for part in text.split(',').map(str::trim).filter(|part| !part.is_empty()) {
-		if part == "EU" {
-			regions.extend(deoss_traits::EU_MEMBERS);
-		} else {
-			regions.push(parse_region(part)?);
-		}
-	}
-	regions.sort();
-	regions.dedup();
-	if regions.is_empty() {
-		bail!("--regions needs at least one region");
-	}
-	Ok(regions)
+	deoss_protocol::parse_regions(text).map_err(|error| anyhow!("--regions: {error}"))
 }
 
 fn parse_duration(text: &str) -> Result<u64> {

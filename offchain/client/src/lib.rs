@@ -83,6 +83,11 @@ impl DeossClient {
 		&self.chain
 	}
 
+	/// The key the client signs with.
+	pub fn signer(&self) -> &Keypair {
+		&self.signer
+	}
+
 	/// The account the client acts as.
 	pub fn account(&self) -> AccountId {
 		self.signer.public_key().0

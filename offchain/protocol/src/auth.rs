@@ -125,6 +125,37 @@ fn hex_header<const N: usize>(
 	<[u8; N]>::try_from(bytes).map_err(|_| AuthError::Malformed(name))
 }
 
+/// Checks the signature headers of a request (digest, clock skew, sr25519 signature)
+/// without remembering it: the signer's account and the signature, which a receiver
+/// must record to refuse replays ([`ReplayGuard`] does so in memory).
+pub fn verify_signature(
+	headers: &HeaderMap,
+	method: &str,
+	path: &str,
+	body: &[u8],
+	now_ms: u64,
+) -> Result<([u8; 32], [u8; 64]), AuthError> {
+		let account: [u8; 32] = hex_header(headers, ACCOUNT_HEADER)?;
+		let signed_digest: [u8; 32] = hex_header(headers, DIGEST_HEADER)?;
+		let signature: [u8; 64] = hex_header(headers, SIGNATURE_HEADER)?;
+		let timestamp: u64 = header(headers, TIMESTAMP_HEADER)?
+			.parse()
+			.map_err(|_| AuthError::Malformed(TIMESTAMP_HEADER))?;
+		if digest(body) != signed_digest {
+			return Err(AuthError::DigestMismatch);
+		}
+		let skew = i128::from(timestamp) - i128::from(now_ms);
+		if skew.unsigned_abs() > MAX_SKEW.as_millis() {
+			return Err(AuthError::Skewed(skew));
+		}
+		let message = signed_message(method, path, &signed_digest, timestamp);
+		if !sr25519::verify(&sr25519::Signature(signature), &message, &sr25519::PublicKey(account))
+		{
+			return Err(AuthError::BadSignature);
+		}
+	Ok((account, signature))
+}
+
 /// Remembers the signatures of recent requests, so that none is accepted twice.
 /// Entries older than twice [`MAX_SKEW`] are forgotten: their timestamps are refused
 /// anyway.
@@ -160,24 +191,7 @@ impl ReplayGuard {
 		body: &[u8],
 		now_ms: u64,
 	) -> Result<[u8; 32], AuthError> {
-		let account: [u8; 32] = hex_header(headers, ACCOUNT_HEADER)?;
-		let signed_digest: [u8; 32] = hex_header(headers, DIGEST_HEADER)?;
-		let signature: [u8; 64] = hex_header(headers, SIGNATURE_HEADER)?;
-		let timestamp: u64 = header(headers, TIMESTAMP_HEADER)?
-			.parse()
-			.map_err(|_| AuthError::Malformed(TIMESTAMP_HEADER))?;
-		if digest(body) != signed_digest {
-			return Err(AuthError::DigestMismatch);
-		}
-		let skew = i128::from(timestamp) - i128::from(now_ms);
-		if skew.unsigned_abs() > MAX_SKEW.as_millis() {
-			return Err(AuthError::Skewed(skew));
-		}
-		let message = signed_message(method, path, &signed_digest, timestamp);
-		if !sr25519::verify(&sr25519::Signature(signature), &message, &sr25519::PublicKey(account))
-		{
-			return Err(AuthError::BadSignature);
-		}
+		let (account, signature) = verify_signature(headers, method, path, body, now_ms)?;
 		let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 		let (by_signature, by_age) = &mut *seen;
 		let horizon = now_ms.saturating_sub(2 * MAX_SKEW.as_millis() as u64);

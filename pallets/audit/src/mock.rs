@@ -115,6 +115,7 @@ impl pallet_storage_space::Config for Test {
 	type MaxTransitionsPerBlock = ConstU32<8>;
 	type MaxBucketsPerUser = ConstU32<8>;
 	type OnExpired = FileBank;
+	type Authority = Oss;
 	type WeightInfo = ();
 }
 

@@ -87,7 +87,7 @@ pub const MAX_SCHEDULE_BLOCKS_PER_BLOCK: u32 = 16;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use deoss_traits::OnSpaceExpired;
+	use deoss_traits::{OnSpaceExpired, OperatorAuthority, Scope};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{fungible, fungible::Inspect},
@@ -159,6 +159,10 @@ pub mod pallet {
 
 		/// Told when a lease expires, to remove the owner's files.
 		type OnExpired: OnSpaceExpired<Self::AccountId>;
+
+		/// Who may manage buckets for an owner: an operator with the Upload
+		/// scope creates them, one with the Delete scope deletes them.
+		type Authority: OperatorAuthority<Self::AccountId>;
 
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
@@ -338,6 +342,10 @@ pub mod pallet {
 		TooManyBuckets,
 		/// The bucket's object counter is full.
 		TooManyObjects,
+		/// The caller is neither the owner nor an operator the owner
+		/// authorized with the needed scope (Upload to create, Delete to
+		/// delete), or the authorization expired.
+		NotAuthorized,
 	}
 
 	#[pallet::hooks]
@@ -461,6 +469,52 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::delete_bucket())]
 		pub fn delete_bucket(origin: OriginFor<T>, name: BucketName) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
+			Self::do_delete_bucket(&owner, name)
+		}
+
+		/// Creates an empty bucket for `owner`, as `create_bucket` does for
+		/// the origin.
+		///
+		/// The origin must be `owner` or an operator `owner` authorized with
+		/// the Upload scope (`NotAuthorized` otherwise): a gateway creates
+		/// buckets for the users it serves. The owner's lease and bucket count
+		/// are checked as in `create_bucket`.
+		///
+		/// Emits `BucketCreated`.
+		///
+		/// O(1): `create_bucket`'s benchmarked weight and one read of the
+		/// authorization.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::create_bucket().saturating_add(T::DbWeight::get().reads(1)))]
+		pub fn create_bucket_for(
+			origin: OriginFor<T>,
+			owner: T::AccountId,
+			name: BucketName,
+		) -> DispatchResult {
+			let caller = ensure_signed(origin)?;
+			ensure!(T::Authority::may_act_for(&caller, &owner, Scope::Upload), Error::<T>::NotAuthorized);
+			Self::do_create_bucket(&owner, name)
+		}
+
+		/// Deletes `owner`'s empty bucket, as `delete_bucket` does for the
+		/// origin.
+		///
+		/// The origin must be `owner` or an operator `owner` authorized with
+		/// the Delete scope (`NotAuthorized` otherwise).
+		///
+		/// Emits `BucketDeleted`.
+		///
+		/// O(1): `delete_bucket`'s benchmarked weight and one read of the
+		/// authorization.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::delete_bucket().saturating_add(T::DbWeight::get().reads(1)))]
+		pub fn delete_bucket_for(
+			origin: OriginFor<T>,
+			owner: T::AccountId,
+			name: BucketName,
+		) -> DispatchResult {
+			let caller = ensure_signed(origin)?;
+			ensure!(T::Authority::may_act_for(&caller, &owner, Scope::Delete), Error::<T>::NotAuthorized);
 			Self::do_delete_bucket(&owner, name)
 		}
 	}

@@ -2,7 +2,7 @@
 //! file bank standing in for `OnExpired`.
 
 use crate::{self as pallet_storage_space, SpaceState, UserSpace};
-use deoss_traits::{OnSpaceExpired, SpaceLedger};
+use deoss_traits::{OnSpaceExpired, OperatorAuthority, Scope, SpaceLedger};
 use frame_support::{derive_impl, parameter_types, weights::Weight, PalletId};
 use sp_runtime::BuildStorage;
 
@@ -116,7 +116,22 @@ impl pallet_storage_space::Config for Test {
 	type MaxTransitionsPerBlock = MaxTransitionsPerBlock;
 	type MaxBucketsPerUser = MaxBucketsPerUser;
 	type OnExpired = RecordingFileBank;
+	type Authority = TestAuthority;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// `(operator, owner, scope)` grants the test authority knows of.
+	pub static Grants: Vec<(u64, u64, Scope)> = Vec::new();
+}
+
+/// Grants kept in [`Grants`]; an owner may always act for itself.
+pub struct TestAuthority;
+
+impl OperatorAuthority<u64> for TestAuthority {
+	fn may_act_for(operator: &u64, owner: &u64, scope: Scope) -> bool {
+		operator == owner || Grants::get().contains(&(*operator, *owner, scope))
+	}
 }
 
 /// Externalities at block 1 with ALICE and BOB rich, CHARLIE poor and DAVE

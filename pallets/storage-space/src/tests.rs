@@ -884,3 +884,58 @@ fn payments_go_to_the_pallet_pot() {
 fn mock_configuration_passes_the_integrity_test() {
 	new_test_ext().execute_with(StorageSpace::integrity_test);
 }
+
+#[test]
+fn operators_manage_buckets_only_within_their_scopes() {
+	new_test_ext_checked(|| {
+		assert_ok!(StorageSpace::buy_space(signed(ALICE), 1, 3));
+		// BOB holds no grant yet.
+		assert_noop!(
+			StorageSpace::create_bucket_for(signed(BOB), ALICE, bucket("photos")),
+			Error::<Test>::NotAuthorized
+		);
+		// Delete alone does not let BOB create.
+		Grants::mutate(|grants| grants.push((BOB, ALICE, deoss_traits::Scope::Delete)));
+		assert_noop!(
+			StorageSpace::create_bucket_for(signed(BOB), ALICE, bucket("photos")),
+			Error::<Test>::NotAuthorized
+		);
+		Grants::mutate(|grants| grants.push((BOB, ALICE, deoss_traits::Scope::Upload)));
+		assert_ok!(StorageSpace::create_bucket_for(signed(BOB), ALICE, bucket("photos")));
+		System::assert_last_event(
+			Event::BucketCreated { owner: ALICE, name: bucket("photos") }.into(),
+		);
+		// The bucket is ALICE's, not BOB's.
+		assert!(StorageSpace::exists(&ALICE, b"photos"));
+		assert!(!StorageSpace::exists(&BOB, b"photos"));
+		// The owner's checks still apply.
+		assert_noop!(
+			StorageSpace::create_bucket_for(signed(BOB), ALICE, bucket("photos")),
+			Error::<Test>::BucketExists
+		);
+		assert_noop!(
+			StorageSpace::create_bucket_for(signed(BOB), ALICE, bucket("Bad_Name")),
+			Error::<Test>::BucketNameInvalidCharacter
+		);
+
+		// CHARLIE has the Upload scope only: he may not delete.
+		Grants::mutate(|grants| grants.push((CHARLIE, ALICE, deoss_traits::Scope::Upload)));
+		assert_noop!(
+			StorageSpace::delete_bucket_for(signed(CHARLIE), ALICE, bucket("photos")),
+			Error::<Test>::NotAuthorized
+		);
+		assert_ok!(StorageSpace::add_object(&ALICE, b"photos"));
+		assert_noop!(
+			StorageSpace::delete_bucket_for(signed(BOB), ALICE, bucket("photos")),
+			Error::<Test>::BucketNotEmpty
+		);
+		StorageSpace::remove_object(&ALICE, b"photos");
+		assert_ok!(StorageSpace::delete_bucket_for(signed(BOB), ALICE, bucket("photos")));
+		System::assert_last_event(
+			Event::BucketDeleted { owner: ALICE, name: bucket("photos") }.into(),
+		);
+		// The owner may act for itself through the same calls.
+		assert_ok!(StorageSpace::create_bucket_for(signed(ALICE), ALICE, bucket("logs")));
+		assert_ok!(StorageSpace::delete_bucket_for(signed(ALICE), ALICE, bucket("logs")));
+	});
+}

@@ -172,6 +172,8 @@ impl pallet_storage_space::Config for Runtime {
 	type MaxBucketsPerUser = ConstU32<1_000>;
 	/// The file bank removes an expired user's objects, a few per block.
 	type OnExpired = FileBank;
+	/// Gateways create and delete buckets for the users who authorized them.
+	type Authority = Oss;
 	type WeightInfo = pallet_storage_space::weights::SubstrateWeight<Runtime>;
 }
 

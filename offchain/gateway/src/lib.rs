@@ -1,0 +1,105 @@
+//! The DeOSS gateway: the storage network as a service for web apps and existing tools.
+//!
+//! * [`s3`]: an S3-compatible API (path-style, SigV4 with header or presigned
+//!   signatures, on the `s3s` crate) with access keys a user obtains by a request
+//!   signed with the chain key.
+//! * [`rest`]: the REST API under `/v1/` (credentials, health, metrics).
+//! * [`state`]: everything the gateway keeps, in one SQLite database.
+//!
+//! The gateway acts only for users who authorized it on chain (`Oss.authorize`), within
+//! the scopes and expiry they gave: reads need `ReadShare`, writes `Upload`, deletions
+//! `Delete`. It never holds a user's key; it declares uploads as the user's operator.
+
+pub mod config;
+pub mod daemon;
+pub mod metrics;
+pub mod rest;
+pub mod s3;
+pub mod state;
+
+use deoss_chain::{signer::ss58, AccountId, Chain, Scope};
+use deoss_client::DeossClient;
+use deoss_primitives::Layout;
+
+pub use config::GatewayConfig;
+
+/// Why the gateway may not act for a user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+	/// No authorization on chain (never given, or revoked).
+	#[error("account {owner} has not authorized this gateway ({gateway}) on chain: run `deoss gateway credentials --gateway URL` or `deoss authorize {gateway} --scopes upload,delete,read`")]
+	NotAuthorized {
+		/// The user.
+		owner: String,
+		/// The gateway.
+		gateway: String,
+	},
+	/// The authorization expired.
+	#[error("account {owner}'s authorization of this gateway expired at block {expired_at} (the chain is at block {now}): authorize it again")]
+	Expired {
+		/// The user.
+		owner: String,
+		/// First block it no longer held in.
+		expired_at: u32,
+		/// The last finalized block.
+		now: u64,
+	},
+	/// The authorization lacks the scope.
+	#[error("account {owner}'s authorization of this gateway lacks the {scope} scope: authorize it again with {scope}")]
+	MissingScope {
+		/// The user.
+		owner: String,
+		/// What is missing.
+		scope: &'static str,
+	},
+}
+
+/// What every API of the gateway shares.
+#[derive(Clone)]
+pub struct Gateway {
+	/// The network, as the gateway's account.
+	pub client: DeossClient,
+	/// The gateway's own database and staging.
+	pub state: state::State,
+	/// Regions objects go to when neither the bucket nor the request says.
+	pub regions: Vec<[u8; 2]>,
+	/// Layout of new objects.
+	pub layout: Layout,
+	/// The S3 URL users are told of.
+	pub s3_endpoint: String,
+	/// Counters for `/metrics`.
+	pub metrics: metrics::Metrics,
+}
+
+impl Gateway {
+	/// The chain.
+	pub fn chain(&self) -> &Chain {
+		self.client.chain()
+	}
+
+	/// The gateway's account.
+	pub fn account(&self) -> AccountId {
+		self.client.account()
+	}
+
+	/// Whether the gateway may act for `owner` within `scope`, with the reason when not.
+	pub async fn authorized(&self, owner: &AccountId, scope: Scope) -> Result<Result<(), Denied>, deoss_chain::ChainError> {
+		let gateway = self.account();
+		if *owner == gateway {
+			return Ok(Ok(()));
+		}
+		let Some(authorization) = self.chain().authorization(owner, &gateway).await? else {
+			return Ok(Err(Denied::NotAuthorized { owner: ss58(owner), gateway: ss58(&gateway) }));
+		};
+		let now = self.chain().finalized_number().await?;
+		if let Some(expired_at) = authorization.expires_at {
+			if now >= u64::from(expired_at) {
+				return Ok(Err(Denied::Expired { owner: ss58(owner), expired_at, now }));
+			}
+		}
+		if !authorization.scopes.contains(&scope) {
+			return Ok(Err(Denied::MissingScope { owner: ss58(owner), scope: scope.name() }));
+		}
+		Ok(Ok(()))
+	}
+}
