@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine with rustup lacks to build and test
-# DeOSS: the wasm target for the runtime, protoc for the network stack, and
-# the npm packages of the polkadot.js test. Safe to run again: it skips what
-# is already there.
+# DeOSS: the wasm target for the runtime, protoc for the network stack, and,
+# with --for-tests, the clients the end-to-end tests drive: the npm packages
+# of the polkadot.js test, rclone (Debian), and boto3, aws-cli and pytest
+# (PyPI) for the gateway's S3 tests. Safe to run again: it skips what is
+# already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +21,30 @@ if ! command -v protoc >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq protobuf-compiler >/dev/null
 fi
 
-if [ "${1:-}" = "--with-js" ] && [ ! -d tests/polkadotjs/node_modules/@polkadot/api ]; then
+FOR_TESTS=""
+case "${1:-}" in --for-tests | --with-js) FOR_TESTS=1 ;; esac
+
+if [ -n "$FOR_TESTS" ] && ! command -v rclone >/dev/null 2>&1; then
+	echo "setup: installing rclone"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rclone >/dev/null
+fi
+
+if [ -n "$FOR_TESTS" ] && ! python3 -c "import boto3, pytest" >/dev/null 2>&1; then
+	echo "setup: installing boto3 and pytest"
+	python3 -m pip install --quiet --disable-pip-version-check boto3 pytest ||
+		python3 -m pip install --quiet --disable-pip-version-check --break-system-packages boto3 pytest
+fi
+
+if [ -n "$FOR_TESTS" ] && ! command -v aws >/dev/null 2>&1; then
+	echo "setup: installing aws-cli"
+	python3 -m pip install --quiet --disable-pip-version-check awscli ||
+		python3 -m pip install --quiet --disable-pip-version-check --break-system-packages awscli
+fi
+
+if [ -n "$FOR_TESTS" ] && [ ! -d tests/polkadotjs/node_modules/@polkadot/api ]; then
 	echo "setup: installing @polkadot/api for the polkadot.js test"
 	(cd tests/polkadotjs && npm ci --no-audit --no-fund --loglevel=error)
 fi

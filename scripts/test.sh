@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/deoss/target}"
 
-./scripts/setup.sh --with-js
+./scripts/setup.sh --for-tests
 
 if ! cargo nextest --version >/dev/null 2>&1; then
 	echo "test: installing cargo-nextest"

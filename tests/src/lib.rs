@@ -73,6 +73,11 @@ pub fn scheduler_binary() -> Result<PathBuf> {
 	binary("deoss-scheduler", "DEOSS_SCHEDULER_BIN")
 }
 
+/// Path of the `deoss-gateway` binary under test.
+pub fn gateway_binary() -> Result<PathBuf> {
+	binary("deoss-gateway", "DEOSS_GATEWAY_BIN")
+}
+
 /// Path of the `deoss-miner` binary under test.
 pub fn miner_binary() -> Result<PathBuf> {
 	binary("deoss-miner", "DEOSS_MINER_BIN")

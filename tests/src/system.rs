@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use deoss_chain::{calls, signer::parse_secret, signer::write_key_file, Chain, Keypair};
 use futures::future::try_join_all;
 
-use crate::{miner_binary, scheduler_binary, BasePath, Node, NodeConfig, UNIT};
+use crate::{gateway_binary, miner_binary, scheduler_binary, BasePath, Node, NodeConfig, UNIT};
 
 /// Balance every service account receives from Alice.
 pub const SERVICE_FUNDS: u128 = 1_000_000 * UNIT;
@@ -42,6 +42,19 @@ pub struct SystemConfig {
 	/// Instant sealing (a block per transaction) instead of a block every
 	/// `block_time_ms`.
 	pub instant: bool,
+	/// A gateway too.
+	pub gateway: Option<GatewaySetup>,
+}
+
+/// How the gateway is started.
+#[derive(Clone, Debug, Default)]
+pub struct GatewaySetup {
+	/// REST port; a free one when `None`.
+	pub rest_port: Option<u16>,
+	/// S3 port; a free one when `None`.
+	pub s3_port: Option<u16>,
+	/// `k+m` of the objects it stores; the pipeline's default when `None`.
+	pub layout: Option<String>,
 }
 
 impl Default for SystemConfig {
@@ -56,6 +69,7 @@ impl Default for SystemConfig {
 			dir: std::env::var_os("DEOSS_SYSTEM_DIR").map(PathBuf::from),
 			rpc_port: None,
 			instant: false,
+			gateway: None,
 		}
 	}
 }
@@ -178,6 +192,10 @@ pub struct System {
 	pub schedulers: Vec<Service>,
 	/// Miners.
 	pub miners: Vec<Service>,
+	/// The gateway (its endpoint is the REST URL), if one was asked for.
+	pub gateway: Option<Service>,
+	/// The gateway's S3 URL.
+	pub gateway_s3: Option<String>,
 	/// A chain client.
 	pub chain: Chain,
 	/// The node; dropped last.
@@ -304,11 +322,53 @@ impl System {
 			});
 		}
 
+		let mut gateway = None;
+		let mut gateway_s3 = None;
+		if let Some(setup) = &config.gateway {
+			let home = dir.join("gateway");
+			fs::create_dir_all(&home)?;
+			let account = write_key(&home.join("account.key"), "//deoss-dev//gateway//0")?;
+			let rest = match setup.rest_port {
+				Some(port) => port,
+				None => ports.next()?,
+			};
+			let s3 = match setup.s3_port {
+				Some(port) => port,
+				None => ports.next()?,
+			};
+			let regions: Vec<String> =
+				config.regions.iter().map(|region| format!("\"{region}\"")).collect();
+			let layout =
+				setup.layout.as_ref().map(|layout| format!("layout = \"{layout}\"\n")).unwrap_or_default();
+			let config_path = home.join("gateway.toml");
+			fs::write(
+				&config_path,
+				format!(
+					"chain_url = \"{url}\"\nkey_file = \"account.key\"\ndata_dir = \"data\"\n\
+					 rest_listen = \"127.0.0.1:{rest}\"\ns3_listen = \"127.0.0.1:{s3}\"\n\
+					 regions = [{}]\n{layout}",
+					regions.join(", ")
+				),
+			)?;
+			gateway_s3 = Some(format!("http://127.0.0.1:{s3}"));
+			gateway = Some(Service {
+				name: "gateway".into(),
+				account,
+				endpoint: format!("http://127.0.0.1:{rest}"),
+				region: String::new(),
+				config: config_path,
+				data_dir: home.join("data"),
+				binary: gateway_binary()?,
+				log_path: home.join("gateway.log"),
+				child: None,
+			});
+		}
+
 		// Fund every service account from Alice, concurrently.
 		let alice = parse_secret("//Alice")?;
 		let needy: Vec<[u8; 32]> = {
 			let mut needy = Vec::new();
-			for service in schedulers.iter().chain(&miners) {
+			for service in schedulers.iter().chain(&miners).chain(&gateway) {
 				if chain.account(&service.id()).await?.data.free < SERVICE_FUNDS / 2 {
 					needy.push(service.id());
 				}
@@ -323,8 +383,14 @@ impl System {
 		.await
 		.context("funding the service accounts")?;
 
-		let mut system = Self { schedulers, miners, chain, node, dir, _temp: temp };
-		for service in system.schedulers.iter_mut().chain(system.miners.iter_mut()) {
+		let mut system =
+			Self { schedulers, miners, gateway, gateway_s3, chain, node, dir, _temp: temp };
+		for service in system
+			.schedulers
+			.iter_mut()
+			.chain(system.miners.iter_mut())
+			.chain(system.gateway.iter_mut())
+		{
 			service.start()?;
 		}
 		system.wait_ready().await?;
@@ -335,12 +401,19 @@ impl System {
 	pub async fn wait_ready(&mut self) -> Result<()> {
 		let deadline = Instant::now() + READY_TIMEOUT;
 		let http = reqwest::Client::new();
-		for service in self.schedulers.iter_mut().chain(self.miners.iter_mut()) {
+		for service in
+			self.schedulers.iter_mut().chain(self.miners.iter_mut()).chain(self.gateway.iter_mut())
+		{
 			loop {
 				if !service.is_running() {
 					bail!("{} exited during start-up:\n{}", service.name, tail(&service.log(), 30));
 				}
-				let registered = if service.name.starts_with("miner") {
+				let registered = if service.name == "gateway" {
+					self.chain
+						.gateway(&service.id())
+						.await?
+						.is_some_and(|info| info.endpoint() == service.endpoint)
+				} else if service.name.starts_with("miner") {
 					self.chain
 						.miner(&service.id())
 						.await?
@@ -351,8 +424,9 @@ impl System {
 						.await?
 						.is_some_and(|info| info.endpoint() == service.endpoint)
 				};
+				let health = if service.name == "gateway" { "/health" } else { "/v1/health" };
 				let answers = http
-					.get(format!("{}/v1/health", service.endpoint))
+					.get(format!("{}{health}", service.endpoint))
 					.timeout(Duration::from_secs(2))
 					.send()
 					.await
@@ -373,6 +447,22 @@ impl System {
 		Ok(())
 	}
 
+	/// Lets the gateway act for `user` in every scope (until `expires_at`, if given).
+	pub async fn authorize_gateway(&self, user: &Keypair, expires_at: Option<u32>) -> Result<()> {
+		let gateway = self.gateway.as_ref().context("the system runs no gateway")?;
+		self.chain
+			.submit(
+				&calls::authorize(
+					&gateway.id(),
+					&[deoss_chain::Scope::Upload, deoss_chain::Scope::Delete, deoss_chain::Scope::ReadShare],
+					expires_at,
+				),
+				user,
+			)
+			.await?;
+		Ok(())
+	}
+
 	/// `ws://` URL of the node.
 	pub fn url(&self) -> String {
 		self.node.ws_url()
@@ -381,7 +471,7 @@ impl System {
 	/// Prints the last `lines` lines of every service's log and of the node's, for a
 	/// failed test.
 	pub fn print_logs(&self, lines: usize) {
-		for service in self.schedulers.iter().chain(&self.miners) {
+		for service in self.schedulers.iter().chain(&self.miners).chain(&self.gateway) {
 			eprintln!("---- {} ----\n{}", service.name, tail(&service.log(), lines));
 		}
 		eprintln!("---- node ----\n{}", self.node.log_tail(lines.max(20)));

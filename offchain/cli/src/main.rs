@@ -198,6 +198,20 @@ enum Command {
 	},
 	/// Registered schedulers.
 	Schedulers,
+	/// Gateways: S3 credentials.
+	#[command(subcommand)]
+	Gateway(GatewayCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum GatewayCommand {
+	/// Prints `export AWS_…` lines for aws-cli, boto3 and rclone against GATEWAY; first
+	/// grants the gateway the upload, delete and read scopes on chain if needed.
+	Credentials {
+		/// The gateway's REST URL, e.g. http://127.0.0.1:8080.
+		#[arg(long)]
+		gateway: String,
+	},
 }
 
 #[derive(Subcommand, Debug)]
@@ -367,6 +381,68 @@ async fn run(cli: Cli) -> Result<()> {
 				};
 				format!("{}\nbalance {} DOSS free, {} held\n{space}", ss58(&id), doss(account.data.free), doss(account.data.reserved))
 			});
+		}
+		Command::Gateway(GatewayCommand::Credentials { gateway }) => {
+			let signer = cli.signer()?;
+			let chain = cli.chain().await?;
+			let base = gateway.trim_end_matches('/');
+			let http = reqwest::Client::new();
+			let described: Value = http
+				.get(format!("{base}/v1/gateway"))
+				.send()
+				.await
+				.and_then(|response| response.error_for_status())
+				.with_context(|| format!("cannot reach the gateway at {base}; is --gateway its REST URL?"))?
+				.json()
+				.await
+				.context("the gateway's description")?;
+			let operator = described["account_hex"]
+				.as_str()
+				.and_then(deoss_protocol::parse_account_hex)
+				.context("the gateway did not say which account it acts as")?;
+			let me = signer.public_key().0;
+			let wanted = [Scope::Upload, Scope::Delete, Scope::ReadShare];
+			let mut missing = false;
+			for scope in wanted {
+				missing |= !chain.may_act_for(&operator, &me, scope).await?;
+			}
+			if missing {
+				chain.submit(&calls::authorize(&operator, &wanted, None), &signer).await.context(
+					"authorizing the gateway on chain (does the account hold funds for the fee?)",
+				)?;
+				eprintln!(
+					"deoss: granted the gateway {} the upload, delete and read scopes on chain (until revoked: `deoss revoke {}`)",
+					ss58(&operator),
+					ss58(&operator)
+				);
+			}
+			let path = "/v1/credentials";
+			let mut request = http.post(format!("{base}{path}"));
+			for (name, value) in deoss_protocol::SignedRequest::sign(&signer, "POST", path, b"").headers {
+				request = request.header(name, value);
+			}
+			let response = request.send().await.context("asking the gateway for credentials")?;
+			let status = response.status();
+			let answer: Value = response.json().await.unwrap_or_default();
+			if !status.is_success() {
+				bail!(
+					"the gateway refused credentials ({status}): {}",
+					answer["reason"].as_str().unwrap_or("no reason given")
+				);
+			}
+			let field = |name: &str| -> Result<String> {
+				Ok(answer[name].as_str().with_context(|| format!("the gateway's answer lacks {name}"))?.to_string())
+			};
+			let (key, secret, endpoint) =
+				(field("access_key_id")?, field("secret_access_key")?, field("endpoint")?);
+			out.print(
+				json!({"access_key_id": key, "secret_access_key": secret, "endpoint": endpoint, "gateway": ss58(&operator)}),
+				|| {
+					format!(
+						"export AWS_ACCESS_KEY_ID={key}\nexport AWS_SECRET_ACCESS_KEY={secret}\nexport AWS_ENDPOINT_URL={endpoint}\nexport AWS_REGION=us-east-1"
+					)
+				},
+			);
 		}
 		Command::Space(command) => {
 			let signer = cli.signer()?;

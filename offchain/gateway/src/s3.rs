@@ -1128,7 +1128,7 @@ mod tests {
 
 	#[test]
 	fn multipart_etags_are_the_md5_of_the_part_md5s_with_the_count() {
-		let parts = [Md5::digest(b"one").into(), Md5::digest(b"two").into()];
+		let parts: [[u8; 16]; 2] = [Md5::digest(b"one").into(), Md5::digest(b"two").into()];
 		let mut joined = Vec::new();
 		joined.extend_from_slice(&parts[0]);
 		joined.extend_from_slice(&parts[1]);

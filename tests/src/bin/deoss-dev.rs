@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use deoss_chain::signer::ss58;
-use deoss_e2e::system::{System, SystemConfig};
+use deoss_chain::{calls, signer::parse_secret};
+use deoss_e2e::system::{GatewaySetup, System, SystemConfig};
 
 fn arg<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
 	args.iter()
@@ -21,7 +22,7 @@ async fn main() -> Result<()> {
 	let args: Vec<String> = std::env::args().collect();
 	if args.iter().any(|arg| arg == "--help" || arg == "-h") {
 		println!(
-			"deoss-dev [--dir DIR] [--miners N] [--schedulers N] [--regions DE,FR,US] [--block-time MS] [--rpc-port PORT]"
+			"deoss-dev [--dir DIR] [--miners N] [--schedulers N] [--regions DE,FR,US] [--block-time MS] [--rpc-port PORT] [--gateway-port PORT] [--s3-port PORT]"
 		);
 		return Ok(());
 	}
@@ -39,6 +40,11 @@ async fn main() -> Result<()> {
 		),
 		rpc_port: Some(arg(&args, "--rpc-port").unwrap_or(9944)),
 		instant: false,
+		gateway: Some(GatewaySetup {
+			rest_port: Some(arg(&args, "--gateway-port").unwrap_or(8080)),
+			s3_port: Some(arg(&args, "--s3-port").unwrap_or(9000)),
+			layout: None,
+		}),
 	};
 	println!(
 		"deoss-dev: starting a node, {} schedulers and {} miners under {}",
@@ -63,6 +69,25 @@ async fn main() -> Result<()> {
 					"scheduler.log"
 				})
 				.display()
+		);
+	}
+	// Alice can use the gateway at once: she holds space and authorized it.
+	let alice = parse_secret("//Alice")?;
+	if system.chain.space(&alice.public_key().0).await?.is_none() {
+		system.chain.submit(&calls::buy_space(16, 30), &alice).await?;
+	}
+	system.authorize_gateway(&alice, None).await?;
+	if let (Some(gateway), Some(s3)) = (&system.gateway, &system.gateway_s3) {
+		println!(
+			"gateway    REST {}  S3 {}  account {}  log {}",
+			gateway.endpoint,
+			s3,
+			ss58(&gateway.id()),
+			gateway.config.with_file_name("gateway.log").display()
+		);
+		println!(
+			"           Alice holds 16 GiB of space and authorized it: `deoss --suri //Alice gateway credentials --gateway {}` prints her S3 keys",
+			gateway.endpoint
 		);
 	}
 	println!(
