@@ -338,8 +338,11 @@ impl System {
 			};
 			let regions: Vec<String> =
 				config.regions.iter().map(|region| format!("\"{region}\"")).collect();
-			let layout =
-				setup.layout.as_ref().map(|layout| format!("layout = \"{layout}\"\n")).unwrap_or_default();
+			let layout = setup
+				.layout
+				.as_ref()
+				.map(|layout| format!("layout = \"{layout}\"\n"))
+				.unwrap_or_default();
 			let config_path = home.join("gateway.toml");
 			fs::write(
 				&config_path,
@@ -454,7 +457,11 @@ impl System {
 			.submit(
 				&calls::authorize(
 					&gateway.id(),
-					&[deoss_chain::Scope::Upload, deoss_chain::Scope::Delete, deoss_chain::Scope::ReadShare],
+					&[
+						deoss_chain::Scope::Upload,
+						deoss_chain::Scope::Delete,
+						deoss_chain::Scope::ReadShare,
+					],
 					expires_at,
 				),
 				user,

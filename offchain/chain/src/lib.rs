@@ -236,6 +236,13 @@ impl Chain {
 					tracing::debug!(attempt, %reason, "resubmitting transaction");
 					tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
 				}
+				Ok(events) => {
+					// Reads after a write see it: the next one takes a fresh view.
+					if let Ok(mut latest) = self.latest.lock() {
+						*latest = None;
+					}
+					return Ok(events);
+				}
 				other => return other,
 			}
 		}

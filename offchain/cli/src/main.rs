@@ -392,7 +392,9 @@ async fn run(cli: Cli) -> Result<()> {
 				.send()
 				.await
 				.and_then(|response| response.error_for_status())
-				.with_context(|| format!("cannot reach the gateway at {base}; is --gateway its REST URL?"))?
+				.with_context(|| {
+					format!("cannot reach the gateway at {base}; is --gateway its REST URL?")
+				})?
 				.json()
 				.await
 				.context("the gateway's description")?;
@@ -418,7 +420,9 @@ async fn run(cli: Cli) -> Result<()> {
 			}
 			let path = "/v1/credentials";
 			let mut request = http.post(format!("{base}{path}"));
-			for (name, value) in deoss_protocol::SignedRequest::sign(&signer, "POST", path, b"").headers {
+			for (name, value) in
+				deoss_protocol::SignedRequest::sign(&signer, "POST", path, b"").headers
+			{
 				request = request.header(name, value);
 			}
 			let response = request.send().await.context("asking the gateway for credentials")?;
@@ -431,7 +435,10 @@ async fn run(cli: Cli) -> Result<()> {
 				);
 			}
 			let field = |name: &str| -> Result<String> {
-				Ok(answer[name].as_str().with_context(|| format!("the gateway's answer lacks {name}"))?.to_string())
+				Ok(answer[name]
+					.as_str()
+					.with_context(|| format!("the gateway's answer lacks {name}"))?
+					.to_string())
 			};
 			let (key, secret, endpoint) =
 				(field("access_key_id")?, field("secret_access_key")?, field("endpoint")?);

@@ -93,4 +93,3 @@ impl GatewayConfig {
 		self.s3_endpoint.clone().unwrap_or_else(|| format!("http://{}", self.s3_listen))
 	}
 }
-

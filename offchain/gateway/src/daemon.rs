@@ -79,7 +79,11 @@ pub async fn run(config: GatewayConfig) -> Result<()> {
 }
 
 /// Serves S3 on `listener`, one task per connection; counts answers by method and status.
-async fn serve_s3(listener: tokio::net::TcpListener, s3: s3s::service::S3Service, metrics: Metrics) {
+async fn serve_s3(
+	listener: tokio::net::TcpListener,
+	s3: s3s::service::S3Service,
+	metrics: Metrics,
+) {
 	loop {
 		let (stream, peer) = match listener.accept().await {
 			Ok(accepted) => accepted,
@@ -96,7 +100,8 @@ async fn serve_s3(listener: tokio::net::TcpListener, s3: s3s::service::S3Service
 				let method = request.method().to_string();
 				async move {
 					let response = hyper::service::Service::call(&s3, request).await;
-					let status = response.as_ref().map_or(500, |response| response.status().as_u16());
+					let status =
+						response.as_ref().map_or(500, |response| response.status().as_u16());
 					metrics.request("s3", &method, status);
 					response
 				}

@@ -83,7 +83,11 @@ impl Gateway {
 	}
 
 	/// Whether the gateway may act for `owner` within `scope`, with the reason when not.
-	pub async fn authorized(&self, owner: &AccountId, scope: Scope) -> Result<Result<(), Denied>, deoss_chain::ChainError> {
+	pub async fn authorized(
+		&self,
+		owner: &AccountId,
+		scope: Scope,
+	) -> Result<Result<(), Denied>, deoss_chain::ChainError> {
 		let gateway = self.account();
 		if *owner == gateway {
 			return Ok(Ok(()));

@@ -65,7 +65,9 @@ mod tests {
 		metrics.bytes("in", 10);
 		let text = metrics.render();
 		assert!(text.contains("# TYPE deoss_gateway_requests_total counter\n"));
-		assert!(text.contains("deoss_gateway_requests_total{api=\"s3\",op=\"PutObject\",status=\"200\"} 2\n"));
+		assert!(text.contains(
+			"deoss_gateway_requests_total{api=\"s3\",op=\"PutObject\",status=\"200\"} 2\n"
+		));
 		assert!(text.contains("deoss_gateway_object_bytes_total{direction=\"in\"} 10\n"));
 	}
 }

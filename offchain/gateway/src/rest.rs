@@ -78,10 +78,7 @@ async fn health(State(gateway): State<Arc<Gateway>>) -> Response {
 }
 
 async fn metrics(State(gateway): State<Arc<Gateway>>) -> Response {
-	(
-		[(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-		gateway.metrics.render(),
-	)
+	([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], gateway.metrics.render())
 		.into_response()
 }
 
@@ -91,7 +88,11 @@ async fn describe(State(gateway): State<Arc<Gateway>>) -> Json<GatewayDescriptio
 		account: ss58(&account),
 		account_hex: format!("0x{}", hex::encode(account)),
 		s3_endpoint: gateway.s3_endpoint.clone(),
-		regions: gateway.regions.iter().map(|region| String::from_utf8_lossy(region).into_owned()).collect(),
+		regions: gateway
+			.regions
+			.iter()
+			.map(|region| String::from_utf8_lossy(region).into_owned())
+			.collect(),
 	})
 }
 
@@ -123,8 +124,12 @@ async fn credentials(
 	for scope in [Scope::Upload, Scope::ReadShare] {
 		match gateway.authorized(&account, scope).await {
 			Ok(Ok(())) => {}
-			Ok(Err(denied)) => return Err(ApiError::forbidden("not_authorized", denied.to_string())),
-			Err(error) => return Err(ApiError::unavailable("chain", format!("the chain: {error}"))),
+			Ok(Err(denied)) => {
+				return Err(ApiError::forbidden("not_authorized", denied.to_string()))
+			}
+			Err(error) => {
+				return Err(ApiError::unavailable("chain", format!("the chain: {error}")))
+			}
 		}
 	}
 	let credential = gateway

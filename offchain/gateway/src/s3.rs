@@ -46,6 +46,8 @@ pub const REGIONS_HEADER: &str = "x-deoss-regions";
 pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 /// Most parts of one multipart upload.
 pub const MAX_PARTS: i32 = 10_000;
+/// Counter of digests that matched, by where they were declared.
+const CHECKSUMS_VERIFIED: &str = "deoss_gateway_checksums_verified_total";
 /// Keys answered by one list request at most.
 const MAX_KEYS: i32 = 1000;
 
@@ -95,7 +97,10 @@ fn client_error(error: ClientError) -> S3Error {
 		ClientError::Chain(error) => chain_error(error),
 		other => {
 			let text = other.to_string();
-			if text.contains("NotEnoughSpace") || text.contains("SpaceNotActive") || text.contains("NoSpace") {
+			if text.contains("NotEnoughSpace")
+				|| text.contains("SpaceNotActive")
+				|| text.contains("NoSpace")
+			{
 				S3Error::with_message(
 					S3ErrorCode::AccessDenied,
 					format!("the owner's storage space does not allow this upload ({text}): buy, expand or renew space with `deoss space`"),
@@ -144,7 +149,11 @@ struct Declared {
 }
 
 impl Declared {
-	fn from_request<T>(req: &S3Request<T>, content_md5: Option<String>, values: [Option<String>; 5]) -> Self {
+	fn from_request<T>(
+		req: &S3Request<T>,
+		content_md5: Option<String>,
+		values: [Option<String>; 5],
+	) -> Self {
 		let [crc32, crc32c, crc64nvme, sha1, sha256] = values;
 		let trailer = req
 			.headers
@@ -170,15 +179,29 @@ impl Declared {
 		}
 	}
 
-	/// Compares what was computed with what was declared, in headers or trailers.
-	fn verify(&self, md5: &[u8; 16], computed: &Checksum, trailers: Option<&http::HeaderMap>) -> S3Result<()> {
+	/// Compares what was computed with what was declared, in headers or trailers; how
+	/// many digests matched, from headers and from trailers.
+	fn verify(
+		&self,
+		md5: &[u8; 16],
+		computed: &Checksum,
+		trailers: Option<&http::HeaderMap>,
+	) -> S3Result<(u64, u64)> {
+		let mut verified = (0, 0);
 		if let Some(declared) = &self.content_md5 {
 			if BASE64.decode(declared.trim()).ok().as_deref() != Some(&md5[..]) {
-				return Err(s3_error!(BadDigest, "the Content-MD5 you specified did not match what we received"));
+				return Err(s3_error!(
+					BadDigest,
+					"the Content-MD5 you specified did not match what we received"
+				));
 			}
+			verified.0 += 1;
 		}
 		let trailer = |name: &str| {
-			trailers.and_then(|headers| headers.get(name)).and_then(|value| value.to_str().ok()).map(str::to_string)
+			trailers
+				.and_then(|headers| headers.get(name))
+				.and_then(|value| value.to_str().ok())
+				.map(str::to_string)
 		};
 		for (name, declared, computed) in [
 			("x-amz-checksum-crc32", &self.crc32, &computed.checksum_crc32),
@@ -187,19 +210,28 @@ impl Declared {
 			("x-amz-checksum-sha1", &self.sha1, &computed.checksum_sha1),
 			("x-amz-checksum-sha256", &self.sha256, &computed.checksum_sha256),
 		] {
+			let from_trailer = declared.is_none();
 			let expected = declared.clone().or_else(|| trailer(name));
 			let announced = self.trailer.iter().any(|trailer| trailer == name);
 			match expected {
 				Some(expected) if Some(expected.trim()) != computed.as_deref() => {
-					return Err(s3_error!(BadDigest, "the {name} you specified did not match what we received"));
+					return Err(s3_error!(
+						BadDigest,
+						"the {name} you specified did not match what we received"
+					));
 				}
+				Some(_) if from_trailer => verified.1 += 1,
+				Some(_) => verified.0 += 1,
 				None if announced => {
-					return Err(s3_error!(InvalidRequest, "the trailer {name} was announced but not sent"));
+					return Err(s3_error!(
+						InvalidRequest,
+						"the trailer {name} was announced but not sent"
+					));
 				}
-				_ => {}
+				None => {}
 			}
 		}
-		Ok(())
+		Ok(verified)
 	}
 }
 
@@ -209,6 +241,7 @@ async fn stage(
 	path: &Path,
 	declared: &Declared,
 	trailers: Option<s3s::TrailingHeaders>,
+	metrics: &crate::metrics::Metrics,
 ) -> S3Result<Staged> {
 	let mut file = tokio::fs::File::create(path).await.map_err(internal)?;
 	let mut md5 = Md5::new();
@@ -217,7 +250,10 @@ async fn stage(
 	if let Some(mut body) = body {
 		while let Some(chunk) = body.next().await {
 			let chunk = chunk.map_err(|error| {
-				S3Error::with_message(S3ErrorCode::IncompleteBody, format!("reading the body: {error}"))
+				S3Error::with_message(
+					S3ErrorCode::IncompleteBody,
+					format!("reading the body: {error}"),
+				)
 			})?;
 			md5.update(&chunk);
 			hasher.update(&chunk);
@@ -229,7 +265,9 @@ async fn stage(
 	file.sync_data().await.map_err(internal)?;
 	let md5: [u8; 16] = md5.finalize().into();
 	let trailers = trailers.and_then(|handle| handle.take());
-	declared.verify(&md5, &hasher.finalize(), trailers.as_ref())?;
+	let (headers, trailed) = declared.verify(&md5, &hasher.finalize(), trailers.as_ref())?;
+	metrics.add(CHECKSUMS_VERIFIED, "source=\"header\"".into(), headers);
+	metrics.add(CHECKSUMS_VERIFIED, "source=\"trailer\"".into(), trailed);
 	Ok(Staged { size, md5 })
 }
 
@@ -247,9 +285,9 @@ struct ChannelWriter(tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>);
 
 impl std::io::Write for ChannelWriter {
 	fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
-		self.0
-			.blocking_send(Ok(Bytes::copy_from_slice(buffer)))
-			.map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away"))?;
+		self.0.blocking_send(Ok(Bytes::copy_from_slice(buffer))).map_err(|_| {
+			std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+		})?;
 		Ok(buffer.len())
 	}
 
@@ -304,7 +342,11 @@ impl S3Gateway {
 	/// The object `bucket/key` of `owner`, with what S3 needs of it.
 	async fn find(&self, owner: &AccountId, bucket: &str, key: &str) -> S3Result<Found> {
 		let chain = self.gateway().chain();
-		let Some(fid) = chain.object_fid(owner, bucket.as_bytes(), key.as_bytes()).await.map_err(chain_error)? else {
+		let Some(fid) = chain
+			.object_fid(owner, bucket.as_bytes(), key.as_bytes())
+			.await
+			.map_err(chain_error)?
+		else {
 			self.require_bucket(owner, bucket).await?;
 			return Err(s3_error!(NoSuchKey, "no object {key} in {bucket}"));
 		};
@@ -343,11 +385,22 @@ impl S3Gateway {
 
 	/// The regions a new object of `bucket` goes to: the request's header, the bucket's
 	/// constraint, or the gateway's default.
-	fn regions(&self, headers: &http::HeaderMap, owner: &AccountId, bucket: &str) -> S3Result<Vec<[u8; 2]>> {
+	fn regions(
+		&self,
+		headers: &http::HeaderMap,
+		owner: &AccountId,
+		bucket: &str,
+	) -> S3Result<Vec<[u8; 2]>> {
 		if let Some(value) = headers.get(REGIONS_HEADER) {
-			let text = value.to_str().map_err(|_| s3_error!(InvalidArgument, "{REGIONS_HEADER} is not text"))?;
-			return deoss_protocol::parse_regions(text)
-				.map_err(|error| S3Error::with_message(S3ErrorCode::InvalidArgument, format!("{REGIONS_HEADER}: {error}")));
+			let text = value
+				.to_str()
+				.map_err(|_| s3_error!(InvalidArgument, "{REGIONS_HEADER} is not text"))?;
+			return deoss_protocol::parse_regions(text).map_err(|error| {
+				S3Error::with_message(
+					S3ErrorCode::InvalidArgument,
+					format!("{REGIONS_HEADER}: {error}"),
+				)
+			});
 		}
 		match self.gateway().state.bucket_regions(owner, bucket).map_err(internal)? {
 			Some(text) => deoss_protocol::parse_regions(&text).map_err(internal),
@@ -375,14 +428,26 @@ impl S3Gateway {
 			return Err(s3_error!(KeyTooLongError, "keys are 1 to 1024 bytes"));
 		}
 		let chain = gateway.chain();
-		if chain.object_fid(&owner, bucket.as_bytes(), key.as_bytes()).await.map_err(chain_error)?.is_some() {
+		if chain
+			.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
+			.await
+			.map_err(chain_error)?
+			.is_some()
+		{
 			// S3 replaces; the chain names one file per key, so the old one goes first.
+			gateway.authorized(&owner, Scope::Delete).await.map_err(chain_error)?.map_err(
+				|reason| {
+					S3Error::with_message(
+						S3ErrorCode::AccessDenied,
+						format!("replacing {key} needs the Delete scope: {reason}"),
+					)
+				},
+			)?;
 			gateway
-				.authorized(&owner, Scope::Delete)
+				.client
+				.delete(Some(owner), bucket.as_bytes(), key.as_bytes())
 				.await
-				.map_err(chain_error)?
-				.map_err(|reason| S3Error::with_message(S3ErrorCode::AccessDenied, format!("replacing {key} needs the Delete scope: {reason}")))?;
-			gateway.client.delete(Some(owner), bucket.as_bytes(), key.as_bytes()).await.map_err(client_error)?;
+				.map_err(client_error)?;
 			gateway.state.delete_object(&owner, bucket, key).map_err(internal)?;
 		}
 		let request = PutRequest {
@@ -397,7 +462,9 @@ impl S3Gateway {
 			options: Default::default(),
 		};
 		let outcome = gateway.client.put(request, |_| ()).await.map_err(|error| match error {
-			ClientError::Chain(deoss_chain::ChainError::Dispatch(text)) if text.contains("BucketNotFound") => {
+			ClientError::Chain(deoss_chain::ChainError::Dispatch(text))
+				if text.contains("BucketNotFound") =>
+			{
 				s3_error!(NoSuchBucket, "no bucket {bucket}")
 			}
 			other => client_error(other),
@@ -405,7 +472,12 @@ impl S3Gateway {
 		let modified_ms = now_ms();
 		gateway
 			.state
-			.put_object(&owner, bucket, key, &ObjectRow { fid: outcome.fid.0, size, etag, content_type, metadata, modified_ms })
+			.put_object(
+				&owner,
+				bucket,
+				key,
+				&ObjectRow { fid: outcome.fid.0, size, etag, content_type, metadata, modified_ms },
+			)
 			.map_err(internal)?;
 		gateway.metrics.bytes("in", size);
 		Ok((outcome.fid, modified_ms))
@@ -449,7 +521,12 @@ impl S3Gateway {
 	/// The keys of `owner`'s `bucket` in order, with what S3 lists of each.
 	async fn listing(&self, owner: &AccountId, bucket: &str) -> S3Result<Vec<(String, Found)>> {
 		self.require_bucket(owner, bucket).await?;
-		let entries = self.gateway().client.list(Some(*owner), Some(bucket.as_bytes())).await.map_err(client_error)?;
+		let entries = self
+			.gateway()
+			.client
+			.list(Some(*owner), Some(bucket.as_bytes()))
+			.await
+			.map_err(client_error)?;
 		let mut listed = Vec::with_capacity(entries.len());
 		for entry in entries {
 			let key = String::from_utf8_lossy(&entry.name).into_owned();
@@ -465,7 +542,8 @@ impl S3Gateway {
 				},
 				// Stored by another client: listed with the stored size and its FID as ETag.
 				None => {
-					let record = self.gateway().chain().file(&entry.fid).await.map_err(chain_error)?;
+					let record =
+						self.gateway().chain().file(&entry.fid).await.map_err(chain_error)?;
 					Found {
 						fid: entry.fid.0,
 						size: record.map_or(0, |record| record.size),
@@ -498,20 +576,30 @@ struct Page {
 	last: Option<String>,
 }
 
-fn page(keys: &[(String, Found)], prefix: &str, delimiter: Option<&str>, after: Option<&str>, max: usize) -> Page {
+fn page(
+	keys: &[(String, Found)],
+	prefix: &str,
+	delimiter: Option<&str>,
+	after: Option<&str>,
+	max: usize,
+) -> Page {
 	let mut page = Page { objects: Vec::new(), prefixes: Vec::new(), truncated: false, last: None };
 	for (index, (key, _)) in keys.iter().enumerate() {
 		if !key.starts_with(prefix) || after.is_some_and(|after| key.as_str() <= after) {
 			continue;
 		}
 		let folded = delimiter.filter(|delimiter| !delimiter.is_empty()).and_then(|delimiter| {
-			key[prefix.len()..].find(delimiter).map(|at| key[..prefix.len() + at + delimiter.len()].to_string())
+			key[prefix.len()..]
+				.find(delimiter)
+				.map(|at| key[..prefix.len() + at + delimiter.len()].to_string())
 		});
 		if let Some(common) = &folded {
 			if page.prefixes.last() == Some(common) {
 				continue;
 			}
-			if after.is_some_and(|after| common.as_str() <= after && after.starts_with(common.as_str())) {
+			if after
+				.is_some_and(|after| common.as_str() <= after && after.starts_with(common.as_str()))
+			{
 				continue;
 			}
 		}
@@ -568,9 +656,15 @@ fn parse_etag(etag: &Option<ETag>) -> Option<String> {
 fn bucket_error(error: deoss_chain::ChainError, bucket: &str) -> S3Error {
 	let text = error.to_string();
 	if text.contains("BucketName") {
-		S3Error::with_message(S3ErrorCode::InvalidBucketName, format!("{bucket:?} breaks the S3 bucket name rules ({text})"))
+		S3Error::with_message(
+			S3ErrorCode::InvalidBucketName,
+			format!("{bucket:?} breaks the S3 bucket name rules ({text})"),
+		)
 	} else if text.contains("BucketExists") {
-		S3Error::with_message(S3ErrorCode::BucketAlreadyOwnedByYou, format!("you own {bucket} already"))
+		S3Error::with_message(
+			S3ErrorCode::BucketAlreadyOwnedByYou,
+			format!("you own {bucket} already"),
+		)
 	} else if text.contains("BucketNotEmpty") {
 		S3Error::with_message(S3ErrorCode::BucketNotEmpty, format!("{bucket} still holds objects"))
 	} else if text.contains("BucketNotFound") {
@@ -578,7 +672,10 @@ fn bucket_error(error: deoss_chain::ChainError, bucket: &str) -> S3Error {
 	} else if text.contains("TooManyBuckets") {
 		S3Error::with_message(S3ErrorCode::TooManyBuckets, text)
 	} else if text.contains("NoSpace") || text.contains("SpaceNotActive") {
-		S3Error::with_message(S3ErrorCode::AccessDenied, format!("buckets need storage space: buy it with `deoss space buy` ({text})"))
+		S3Error::with_message(
+			S3ErrorCode::AccessDenied,
+			format!("buckets need storage space: buy it with `deoss space buy` ({text})"),
+		)
 	} else {
 		chain_error(error)
 	}
@@ -586,12 +683,19 @@ fn bucket_error(error: deoss_chain::ChainError, bucket: &str) -> S3Error {
 
 #[async_trait::async_trait]
 impl S3 for S3Gateway {
-	async fn list_buckets(&self, req: S3Request<ListBucketsInput>) -> S3Result<S3Response<ListBucketsOutput>> {
+	async fn list_buckets(
+		&self,
+		req: S3Request<ListBucketsInput>,
+	) -> S3Result<S3Response<ListBucketsOutput>> {
 		let owner = self.owner(&req, Scope::ReadShare).await?;
 		let chain = self.gateway().chain();
 		let mut buckets = Vec::new();
 		for name in chain.buckets(&owner).await.map_err(chain_error)? {
-			buckets.push(Bucket { name: Some(String::from_utf8_lossy(&name).into_owned()), creation_date: Some(timestamp(0)), ..Default::default() });
+			buckets.push(Bucket {
+				name: Some(String::from_utf8_lossy(&name).into_owned()),
+				creation_date: Some(timestamp(0)),
+				..Default::default()
+			});
 		}
 		Ok(S3Response::new(ListBucketsOutput {
 			buckets: Some(buckets),
@@ -600,7 +704,10 @@ impl S3 for S3Gateway {
 		}))
 	}
 
-	async fn create_bucket(&self, req: S3Request<CreateBucketInput>) -> S3Result<S3Response<CreateBucketOutput>> {
+	async fn create_bucket(
+		&self,
+		req: S3Request<CreateBucketInput>,
+	) -> S3Result<S3Response<CreateBucketOutput>> {
 		let owner = self.owner(&req, Scope::Upload).await?;
 		let bucket = req.input.bucket.clone();
 		let constraint = req
@@ -611,7 +718,9 @@ impl S3 for S3Gateway {
 			.map(|constraint| constraint.as_str().to_string());
 		let regions = match (req.headers.get(REGIONS_HEADER), constraint) {
 			(Some(value), _) => Some(value.to_str().unwrap_or_default().to_string()),
-			(None, Some(constraint)) if constraint != "us-east-1" && !constraint.is_empty() => Some(constraint),
+			(None, Some(constraint)) if constraint != "us-east-1" && !constraint.is_empty() => {
+				Some(constraint)
+			}
 			_ => None,
 		};
 		let regions = regions
@@ -624,45 +733,69 @@ impl S3 for S3Gateway {
 		let gateway = self.gateway();
 		gateway
 			.chain()
-			.submit(&deoss_chain::calls::create_bucket_for(&owner, bucket.as_bytes()), gateway.client.signer())
+			.submit(
+				&deoss_chain::calls::create_bucket_for(&owner, bucket.as_bytes()),
+				gateway.client.signer(),
+			)
 			.await
 			.map_err(|error| bucket_error(error, &bucket))?;
 		if let Some(regions) = regions {
 			gateway.state.set_bucket_regions(&owner, &bucket, &regions).map_err(internal)?;
 		}
-		Ok(S3Response::new(CreateBucketOutput { location: Some(format!("/{bucket}")), ..Default::default() }))
+		Ok(S3Response::new(CreateBucketOutput {
+			location: Some(format!("/{bucket}")),
+			..Default::default()
+		}))
 	}
 
-	async fn delete_bucket(&self, req: S3Request<DeleteBucketInput>) -> S3Result<S3Response<DeleteBucketOutput>> {
+	async fn delete_bucket(
+		&self,
+		req: S3Request<DeleteBucketInput>,
+	) -> S3Result<S3Response<DeleteBucketOutput>> {
 		let owner = self.owner(&req, Scope::Delete).await?;
 		let bucket = req.input.bucket.clone();
 		self.require_bucket(&owner, &bucket).await?;
 		let gateway = self.gateway();
 		gateway
 			.chain()
-			.submit(&deoss_chain::calls::delete_bucket_for(&owner, bucket.as_bytes()), gateway.client.signer())
+			.submit(
+				&deoss_chain::calls::delete_bucket_for(&owner, bucket.as_bytes()),
+				gateway.client.signer(),
+			)
 			.await
 			.map_err(|error| bucket_error(error, &bucket))?;
 		gateway.state.delete_bucket(&owner, &bucket).map_err(internal)?;
 		Ok(S3Response::new(DeleteBucketOutput {}))
 	}
 
-	async fn head_bucket(&self, req: S3Request<HeadBucketInput>) -> S3Result<S3Response<HeadBucketOutput>> {
+	async fn head_bucket(
+		&self,
+		req: S3Request<HeadBucketInput>,
+	) -> S3Result<S3Response<HeadBucketOutput>> {
 		let owner = self.owner(&req, Scope::ReadShare).await?;
 		self.require_bucket(&owner, &req.input.bucket).await?;
 		Ok(S3Response::new(HeadBucketOutput::default()))
 	}
 
-	async fn get_bucket_location(&self, req: S3Request<GetBucketLocationInput>) -> S3Result<S3Response<GetBucketLocationOutput>> {
+	async fn get_bucket_location(
+		&self,
+		req: S3Request<GetBucketLocationInput>,
+	) -> S3Result<S3Response<GetBucketLocationOutput>> {
 		let owner = self.owner(&req, Scope::ReadShare).await?;
 		let bucket = &req.input.bucket;
 		self.require_bucket(&owner, bucket).await?;
 		let regions = self.regions(&http::HeaderMap::new(), &owner, bucket)?;
-		let text: Vec<String> = regions.iter().map(|region| String::from_utf8_lossy(region).into_owned()).collect();
-		Ok(S3Response::new(GetBucketLocationOutput { location_constraint: Some(BucketLocationConstraint::from(text.join(","))) }))
+		let text: Vec<String> =
+			regions.iter().map(|region| String::from_utf8_lossy(region).into_owned()).collect();
+		Ok(S3Response::new(GetBucketLocationOutput {
+			location_constraint: Some(BucketLocationConstraint::from(text.join(","))),
+		}))
 	}
 
-	async fn put_object(&self, req: S3Request<PutObjectInput>) -> S3Result<S3Response<PutObjectOutput>> {
+	async fn put_object(
+		&self,
+		req: S3Request<PutObjectInput>,
+	) -> S3Result<S3Response<PutObjectOutput>> {
 		let owner = self.owner(&req, Scope::Upload).await?;
 		let bucket = req.input.bucket.clone();
 		let key = req.input.key.clone();
@@ -672,37 +805,78 @@ impl S3 for S3Gateway {
 		let declared = Declared::from_request(
 			&req,
 			input.content_md5.clone(),
-			checksum_values([&input.checksum_crc32, &input.checksum_crc32c, &input.checksum_crc64nvme, &input.checksum_sha1, &input.checksum_sha256]),
+			checksum_values([
+				&input.checksum_crc32,
+				&input.checksum_crc32c,
+				&input.checksum_crc64nvme,
+				&input.checksum_sha1,
+				&input.checksum_sha256,
+			]),
 		);
-		let content_type = input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into());
+		let content_type =
+			input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into());
 		let metadata = metadata_pairs(input.metadata.clone());
 		let trailers = req.trailing_headers.clone();
 		let path = StagedFile(self.gateway().state.staging_file("put"));
 		let mut req = req;
-		let staged = stage(req.input.body.take(), &path.0, &declared, trailers).await?;
+		let staged =
+			stage(req.input.body.take(), &path.0, &declared, trailers, &self.gateway().metrics)
+				.await?;
 		let etag = hex::encode(staged.md5);
-		let (fid, _) = self.store(owner, &bucket, &key, &path.0, staged.size, etag.clone(), content_type, metadata, regions).await?;
-		let mut response = S3Response::new(PutObjectOutput { e_tag: Some(quoted(&etag)), size: Some(staged.size as i64), ..Default::default() });
+		let (fid, _) = self
+			.store(
+				owner,
+				&bucket,
+				&key,
+				&path.0,
+				staged.size,
+				etag.clone(),
+				content_type,
+				metadata,
+				regions,
+			)
+			.await?;
+		let mut response = S3Response::new(PutObjectOutput {
+			e_tag: Some(quoted(&etag)),
+			size: Some(staged.size as i64),
+			..Default::default()
+		});
 		response.headers = fid_headers(&fid);
 		Ok(response)
 	}
 
-	async fn get_object(&self, req: S3Request<GetObjectInput>) -> S3Result<S3Response<GetObjectOutput>> {
+	async fn get_object(
+		&self,
+		req: S3Request<GetObjectInput>,
+	) -> S3Result<S3Response<GetObjectOutput>> {
 		let owner = self.owner(&req, Scope::ReadShare).await?;
 		let found = self.find(&owner, &req.input.bucket, &req.input.key).await?;
 		let (range, content_range) = match &req.input.range {
 			None => (0..found.size, None),
 			Some(range) => {
 				let checked = range.check(found.size).map_err(|_| {
-					s3_error!(InvalidRange, "the range is not satisfiable for an object of {} bytes", found.size)
+					s3_error!(
+						InvalidRange,
+						"the range is not satisfiable for an object of {} bytes",
+						found.size
+					)
 				})?;
-				let text = format!("bytes {}-{}/{}", checked.start, checked.end.saturating_sub(1), found.size);
+				let text = format!(
+					"bytes {}-{}/{}",
+					checked.start,
+					checked.end.saturating_sub(1),
+					found.size
+				);
 				(checked, Some(text))
 			}
 		};
 		let whole = content_range.is_none();
 		let length = range.end - range.start;
-		let body = if length == 0 { StreamingBlob::from(s3s::Body::empty()) } else { self.body(found.fid, range, whole) };
+		let body = if length == 0 {
+			StreamingBlob::from(s3s::Body::empty())
+		} else {
+			self.body(found.fid, range, whole)
+		};
 		let mut response = S3Response::new(GetObjectOutput {
 			body: Some(body),
 			content_length: Some(length as i64),
@@ -718,7 +892,10 @@ impl S3 for S3Gateway {
 		Ok(response)
 	}
 
-	async fn head_object(&self, req: S3Request<HeadObjectInput>) -> S3Result<S3Response<HeadObjectOutput>> {
+	async fn head_object(
+		&self,
+		req: S3Request<HeadObjectInput>,
+	) -> S3Result<S3Response<HeadObjectOutput>> {
 		let owner = self.owner(&req, Scope::ReadShare).await?;
 		let found = self.find(&owner, &req.input.bucket, &req.input.key).await?;
 		let mut response = S3Response::new(HeadObjectOutput {
@@ -734,20 +911,36 @@ impl S3 for S3Gateway {
 		Ok(response)
 	}
 
-	async fn delete_object(&self, req: S3Request<DeleteObjectInput>) -> S3Result<S3Response<DeleteObjectOutput>> {
+	async fn delete_object(
+		&self,
+		req: S3Request<DeleteObjectInput>,
+	) -> S3Result<S3Response<DeleteObjectOutput>> {
 		let owner = self.owner(&req, Scope::Delete).await?;
 		let (bucket, key) = (&req.input.bucket, &req.input.key);
 		self.require_bucket(&owner, bucket).await?;
 		let gateway = self.gateway();
 		// S3 answers a delete of a missing key with success.
-		if gateway.chain().object_fid(&owner, bucket.as_bytes(), key.as_bytes()).await.map_err(chain_error)?.is_some() {
-			gateway.client.delete(Some(owner), bucket.as_bytes(), key.as_bytes()).await.map_err(client_error)?;
+		if gateway
+			.chain()
+			.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
+			.await
+			.map_err(chain_error)?
+			.is_some()
+		{
+			gateway
+				.client
+				.delete(Some(owner), bucket.as_bytes(), key.as_bytes())
+				.await
+				.map_err(client_error)?;
 		}
 		gateway.state.delete_object(&owner, bucket, key).map_err(internal)?;
 		Ok(S3Response::new(DeleteObjectOutput::default()))
 	}
 
-	async fn delete_objects(&self, req: S3Request<DeleteObjectsInput>) -> S3Result<S3Response<DeleteObjectsOutput>> {
+	async fn delete_objects(
+		&self,
+		req: S3Request<DeleteObjectsInput>,
+	) -> S3Result<S3Response<DeleteObjectsOutput>> {
 		let owner = self.owner(&req, Scope::Delete).await?;
 		let bucket = req.input.bucket.clone();
 		self.require_bucket(&owner, &bucket).await?;
@@ -760,14 +953,26 @@ impl S3 for S3Gateway {
 		for object in &req.input.delete.objects {
 			let key = &object.key;
 			let result = async {
-				if gateway.chain().object_fid(&owner, bucket.as_bytes(), key.as_bytes()).await.map_err(chain_error)?.is_some() {
-					gateway.client.delete(Some(owner), bucket.as_bytes(), key.as_bytes()).await.map_err(client_error)?;
+				if gateway
+					.chain()
+					.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
+					.await
+					.map_err(chain_error)?
+					.is_some()
+				{
+					gateway
+						.client
+						.delete(Some(owner), bucket.as_bytes(), key.as_bytes())
+						.await
+						.map_err(client_error)?;
 				}
 				gateway.state.delete_object(&owner, &bucket, key).map_err(internal)
 			}
 			.await;
 			match result {
-				Ok(()) if !quiet => deleted.push(DeletedObject { key: Some(key.clone()), ..Default::default() }),
+				Ok(()) if !quiet => {
+					deleted.push(DeletedObject { key: Some(key.clone()), ..Default::default() })
+				}
 				Ok(()) => {}
 				Err(error) => errors.push(Error {
 					code: Some(error.code().as_str().to_string()),
@@ -777,24 +982,47 @@ impl S3 for S3Gateway {
 				}),
 			}
 		}
-		Ok(S3Response::new(DeleteObjectsOutput { deleted: Some(deleted), errors: Some(errors), ..Default::default() }))
+		Ok(S3Response::new(DeleteObjectsOutput {
+			deleted: Some(deleted),
+			errors: Some(errors),
+			..Default::default()
+		}))
 	}
 
-	async fn copy_object(&self, req: S3Request<CopyObjectInput>) -> S3Result<S3Response<CopyObjectOutput>> {
+	async fn copy_object(
+		&self,
+		req: S3Request<CopyObjectInput>,
+	) -> S3Result<S3Response<CopyObjectOutput>> {
 		let owner = self.owner(&req, Scope::Upload).await?;
-		let CopySource::Bucket { bucket: source_bucket, key: source_key, .. } = &req.input.copy_source else {
+		let CopySource::Bucket { bucket: source_bucket, key: source_key, .. } =
+			&req.input.copy_source
+		else {
 			return Err(s3_error!(NotImplemented, "copies from access points are not supported"));
 		};
-		self.gateway().authorized(&owner, Scope::ReadShare).await.map_err(chain_error)?.map_err(denied)?;
+		self.gateway()
+			.authorized(&owner, Scope::ReadShare)
+			.await
+			.map_err(chain_error)?
+			.map_err(denied)?;
 		let source = self.find(&owner, source_bucket, source_key).await?;
 		let (bucket, key) = (req.input.bucket.clone(), req.input.key.clone());
 		self.require_bucket(&owner, &bucket).await?;
-		let replace = req.input.metadata_directive.as_ref().is_some_and(|directive| directive.as_str() == MetadataDirective::REPLACE);
+		let replace = req
+			.input
+			.metadata_directive
+			.as_ref()
+			.is_some_and(|directive| directive.as_str() == MetadataDirective::REPLACE);
 		if !replace && **source_bucket == *bucket && **source_key == *key {
-			return Err(s3_error!(InvalidRequest, "copying an object onto itself needs the REPLACE metadata directive"));
+			return Err(s3_error!(
+				InvalidRequest,
+				"copying an object onto itself needs the REPLACE metadata directive"
+			));
 		}
 		let (content_type, metadata) = if replace {
-			(req.input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into()), metadata_pairs(req.input.metadata.clone()))
+			(
+				req.input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into()),
+				metadata_pairs(req.input.metadata.clone()),
+			)
 		} else {
 			(source.content_type.clone(), source.metadata.clone())
 		};
@@ -806,20 +1034,40 @@ impl S3 for S3Gateway {
 			.await
 			.map_err(client_error)?;
 		let path = StagedFile(self.gateway().state.staging_file("copy"));
-		std::fs::File::create(&path.0).and_then(|mut file| file.write_all(&bytes)).map_err(internal)?;
+		std::fs::File::create(&path.0)
+			.and_then(|mut file| file.write_all(&bytes))
+			.map_err(internal)?;
 		let etag = hex::encode(Md5::digest(&bytes));
 		let regions = self.regions(&req.headers, &owner, &bucket)?;
-		let (fid, modified_ms) =
-			self.store(owner, &bucket, &key, &path.0, bytes.len() as u64, etag.clone(), content_type, metadata, regions).await?;
+		let (fid, modified_ms) = self
+			.store(
+				owner,
+				&bucket,
+				&key,
+				&path.0,
+				bytes.len() as u64,
+				etag.clone(),
+				content_type,
+				metadata,
+				regions,
+			)
+			.await?;
 		let mut response = S3Response::new(CopyObjectOutput {
-			copy_object_result: Some(CopyObjectResult { e_tag: Some(quoted(&etag)), last_modified: Some(timestamp(modified_ms)), ..Default::default() }),
+			copy_object_result: Some(CopyObjectResult {
+				e_tag: Some(quoted(&etag)),
+				last_modified: Some(timestamp(modified_ms)),
+				..Default::default()
+			}),
 			..Default::default()
 		});
 		response.headers = fid_headers(&fid);
 		Ok(response)
 	}
 
-	async fn list_objects_v2(&self, req: S3Request<ListObjectsV2Input>) -> S3Result<S3Response<ListObjectsV2Output>> {
+	async fn list_objects_v2(
+		&self,
+		req: S3Request<ListObjectsV2Input>,
+	) -> S3Result<S3Response<ListObjectsV2Output>> {
 		let owner = self.owner(&req, Scope::ReadShare).await?;
 		let input = &req.input;
 		let max = max_keys(input.max_keys)?;
@@ -829,16 +1077,28 @@ impl S3 for S3Gateway {
 					.decode(token)
 					.ok()
 					.and_then(|bytes| String::from_utf8(bytes).ok())
-					.ok_or_else(|| s3_error!(InvalidArgument, "the continuation token is not one this gateway gave"))?,
+					.ok_or_else(|| {
+						s3_error!(
+							InvalidArgument,
+							"the continuation token is not one this gateway gave"
+						)
+					})?,
 			),
 			None => input.start_after.clone(),
 		};
 		let listing = self.listing(&owner, &input.bucket).await?;
 		let prefix = input.prefix.clone().unwrap_or_default();
 		let page = page(&listing, &prefix, input.delimiter.as_deref(), after.as_deref(), max);
-		let contents: Vec<Object> =
-			page.objects.iter().map(|(key, index)| Self::object_entry(key.clone(), &listing[*index].1)).collect();
-		let prefixes: Vec<CommonPrefix> = page.prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(prefix.clone()) }).collect();
+		let contents: Vec<Object> = page
+			.objects
+			.iter()
+			.map(|(key, index)| Self::object_entry(key.clone(), &listing[*index].1))
+			.collect();
+		let prefixes: Vec<CommonPrefix> = page
+			.prefixes
+			.iter()
+			.map(|prefix| CommonPrefix { prefix: Some(prefix.clone()) })
+			.collect();
 		Ok(S3Response::new(ListObjectsV2Output {
 			name: Some(input.bucket.clone()),
 			prefix: Some(prefix),
@@ -848,7 +1108,10 @@ impl S3 for S3Gateway {
 			continuation_token: input.continuation_token.clone(),
 			start_after: input.start_after.clone(),
 			is_truncated: Some(page.truncated),
-			next_continuation_token: page.truncated.then(|| page.last.as_ref().map(|last| BASE64.encode(last))).flatten(),
+			next_continuation_token: page
+				.truncated
+				.then(|| page.last.as_ref().map(|last| BASE64.encode(last)))
+				.flatten(),
 			contents: Some(contents),
 			common_prefixes: Some(prefixes),
 			encoding_type: input.encoding_type.clone(),
@@ -856,16 +1119,27 @@ impl S3 for S3Gateway {
 		}))
 	}
 
-	async fn list_objects(&self, req: S3Request<ListObjectsInput>) -> S3Result<S3Response<ListObjectsOutput>> {
+	async fn list_objects(
+		&self,
+		req: S3Request<ListObjectsInput>,
+	) -> S3Result<S3Response<ListObjectsOutput>> {
 		let owner = self.owner(&req, Scope::ReadShare).await?;
 		let input = &req.input;
 		let max = max_keys(input.max_keys)?;
 		let listing = self.listing(&owner, &input.bucket).await?;
 		let prefix = input.prefix.clone().unwrap_or_default();
-		let page = page(&listing, &prefix, input.delimiter.as_deref(), input.marker.as_deref(), max);
-		let contents: Vec<Object> =
-			page.objects.iter().map(|(key, index)| Self::object_entry(key.clone(), &listing[*index].1)).collect();
-		let prefixes: Vec<CommonPrefix> = page.prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(prefix.clone()) }).collect();
+		let page =
+			page(&listing, &prefix, input.delimiter.as_deref(), input.marker.as_deref(), max);
+		let contents: Vec<Object> = page
+			.objects
+			.iter()
+			.map(|(key, index)| Self::object_entry(key.clone(), &listing[*index].1))
+			.collect();
+		let prefixes: Vec<CommonPrefix> = page
+			.prefixes
+			.iter()
+			.map(|prefix| CommonPrefix { prefix: Some(prefix.clone()) })
+			.collect();
 		Ok(S3Response::new(ListObjectsOutput {
 			name: Some(input.bucket.clone()),
 			prefix: Some(prefix),
@@ -873,7 +1147,11 @@ impl S3 for S3Gateway {
 			delimiter: input.delimiter.clone(),
 			max_keys: Some(max as i32),
 			is_truncated: Some(page.truncated),
-			next_marker: if page.truncated && input.delimiter.is_some() { page.last.clone() } else { None },
+			next_marker: if page.truncated && input.delimiter.is_some() {
+				page.last.clone()
+			} else {
+				None
+			},
 			contents: Some(contents),
 			common_prefixes: Some(prefixes),
 			encoding_type: input.encoding_type.clone(),
@@ -888,11 +1166,18 @@ impl S3 for S3Gateway {
 		let owner = self.owner(&req, Scope::Upload).await?;
 		let input = &req.input;
 		self.require_bucket(&owner, &input.bucket).await?;
-		let content_type = input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into());
+		let content_type =
+			input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into());
 		let upload = self
 			.gateway()
 			.state
-			.create_upload(&owner, &input.bucket, &input.key, &content_type, &metadata_pairs(input.metadata.clone()))
+			.create_upload(
+				&owner,
+				&input.bucket,
+				&input.key,
+				&content_type,
+				&metadata_pairs(input.metadata.clone()),
+			)
 			.map_err(internal)?;
 		Ok(S3Response::new(CreateMultipartUploadOutput {
 			bucket: Some(input.bucket.clone()),
@@ -902,7 +1187,10 @@ impl S3 for S3Gateway {
 		}))
 	}
 
-	async fn upload_part(&self, req: S3Request<UploadPartInput>) -> S3Result<S3Response<UploadPartOutput>> {
+	async fn upload_part(
+		&self,
+		req: S3Request<UploadPartInput>,
+	) -> S3Result<S3Response<UploadPartOutput>> {
 		let owner = self.owner(&req, Scope::Upload).await?;
 		let input = &req.input;
 		let upload = self.upload_of(&owner, &input.bucket, &input.key, &input.upload_id)?;
@@ -913,19 +1201,36 @@ impl S3 for S3Gateway {
 		let declared = Declared::from_request(
 			&req,
 			input.content_md5.clone(),
-			checksum_values([&input.checksum_crc32, &input.checksum_crc32c, &input.checksum_crc64nvme, &input.checksum_sha1, &input.checksum_sha256]),
+			checksum_values([
+				&input.checksum_crc32,
+				&input.checksum_crc32c,
+				&input.checksum_crc64nvme,
+				&input.checksum_sha1,
+				&input.checksum_sha256,
+			]),
 		);
 		let state = self.gateway().state.clone();
 		let trailers = req.trailing_headers.clone();
 		// Staged beside the part, renamed into place once verified.
-		let incoming = StagedFile(state.upload_dir(&upload.upload_id).join(format!("incoming-{number}-{}", now_ms())));
+		let incoming = StagedFile(
+			state.upload_dir(&upload.upload_id).join(format!("incoming-{number}-{}", now_ms())),
+		);
 		let mut req = req;
-		let staged = stage(req.input.body.take(), &incoming.0, &declared, trailers).await?;
-		std::fs::rename(&incoming.0, state.part_path(&upload.upload_id, number)).map_err(internal)?;
-		state
-			.put_part(&upload.upload_id, &PartRow { number, size: staged.size, md5: staged.md5, modified_ms: now_ms() })
+		let staged =
+			stage(req.input.body.take(), &incoming.0, &declared, trailers, &self.gateway().metrics)
+				.await?;
+		std::fs::rename(&incoming.0, state.part_path(&upload.upload_id, number))
 			.map_err(internal)?;
-		Ok(S3Response::new(UploadPartOutput { e_tag: Some(quoted(&hex::encode(staged.md5))), ..Default::default() }))
+		state
+			.put_part(
+				&upload.upload_id,
+				&PartRow { number, size: staged.size, md5: staged.md5, modified_ms: now_ms() },
+			)
+			.map_err(internal)?;
+		Ok(S3Response::new(UploadPartOutput {
+			e_tag: Some(quoted(&hex::encode(staged.md5))),
+			..Default::default()
+		}))
 	}
 
 	async fn complete_multipart_upload(
@@ -937,7 +1242,11 @@ impl S3 for S3Gateway {
 		let upload = self.upload_of(&owner, &input.bucket, &input.key, &input.upload_id)?;
 		let state = self.gateway().state.clone();
 		let staged = state.parts(&upload.upload_id).map_err(internal)?;
-		let requested = input.multipart_upload.as_ref().and_then(|upload| upload.parts.clone()).unwrap_or_default();
+		let requested = input
+			.multipart_upload
+			.as_ref()
+			.and_then(|upload| upload.parts.clone())
+			.unwrap_or_default();
 		if requested.is_empty() {
 			return Err(s3_error!(MalformedXML, "the request names no parts"));
 		}
@@ -946,24 +1255,40 @@ impl S3 for S3Gateway {
 		for part in &requested {
 			let number = part.part_number.unwrap_or(0);
 			if number <= previous {
-				return Err(s3_error!(InvalidPartOrder, "parts must be listed in ascending order of part number"));
+				return Err(s3_error!(
+					InvalidPartOrder,
+					"parts must be listed in ascending order of part number"
+				));
 			}
 			previous = number;
 			let Some(row) = staged.iter().find(|row| row.number as i32 == number) else {
 				return Err(s3_error!(InvalidPart, "part {number} was not uploaded"));
 			};
 			if parse_etag(&part.e_tag).is_some_and(|etag| etag != hex::encode(row.md5)) {
-				return Err(s3_error!(InvalidPart, "part {number}'s ETag does not match the uploaded part"));
+				return Err(s3_error!(
+					InvalidPart,
+					"part {number}'s ETag does not match the uploaded part"
+				));
 			}
 			chosen.push(row.clone());
 		}
-		if let Some(small) = chosen[..chosen.len() - 1].iter().find(|part| part.size < MIN_PART_SIZE) {
-			return Err(s3_error!(EntityTooSmall, "part {} has {} bytes; every part but the last needs at least 5 MiB", small.number, small.size));
+		if let Some(small) =
+			chosen[..chosen.len() - 1].iter().find(|part| part.size < MIN_PART_SIZE)
+		{
+			return Err(s3_error!(
+				EntityTooSmall,
+				"part {} has {} bytes; every part but the last needs at least 5 MiB",
+				small.number,
+				small.size
+			));
 		}
 		// The parts, in order, as one staged object.
 		let path = StagedFile(state.staging_file("multipart"));
 		let (paths, size) = (
-			chosen.iter().map(|part| state.part_path(&upload.upload_id, part.number)).collect::<Vec<_>>(),
+			chosen
+				.iter()
+				.map(|part| state.part_path(&upload.upload_id, part.number))
+				.collect::<Vec<_>>(),
 			chosen.iter().map(|part| part.size).sum::<u64>(),
 		);
 		let target = path.0.clone();
@@ -980,7 +1305,17 @@ impl S3 for S3Gateway {
 		let etag = multipart_etag(&chosen.iter().map(|part| part.md5).collect::<Vec<_>>());
 		let regions = self.regions(&req.headers, &owner, &upload.bucket)?;
 		let (fid, _) = self
-			.store(owner, &upload.bucket, &upload.key, &path.0, size, etag.clone(), upload.content_type.clone(), upload.metadata.clone(), regions)
+			.store(
+				owner,
+				&upload.bucket,
+				&upload.key,
+				&path.0,
+				size,
+				etag.clone(),
+				upload.content_type.clone(),
+				upload.metadata.clone(),
+				regions,
+			)
 			.await?;
 		state.delete_upload(&upload.upload_id).map_err(internal)?;
 		let mut response = S3Response::new(CompleteMultipartUploadOutput {
@@ -1005,14 +1340,18 @@ impl S3 for S3Gateway {
 		Ok(S3Response::new(AbortMultipartUploadOutput::default()))
 	}
 
-	async fn list_parts(&self, req: S3Request<ListPartsInput>) -> S3Result<S3Response<ListPartsOutput>> {
+	async fn list_parts(
+		&self,
+		req: S3Request<ListPartsInput>,
+	) -> S3Result<S3Response<ListPartsOutput>> {
 		let owner = self.owner(&req, Scope::Upload).await?;
 		let input = &req.input;
 		let upload = self.upload_of(&owner, &input.bucket, &input.key, &input.upload_id)?;
 		let max = input.max_parts.unwrap_or(1000).clamp(0, 1000) as usize;
 		let marker = input.part_number_marker.unwrap_or(0);
 		let all = self.gateway().state.parts(&upload.upload_id).map_err(internal)?;
-		let remaining: Vec<_> = all.into_iter().filter(|part| part.number as i32 > marker).collect();
+		let remaining: Vec<_> =
+			all.into_iter().filter(|part| part.number as i32 > marker).collect();
 		let truncated = remaining.len() > max;
 		let parts: Vec<Part> = remaining
 			.iter()
@@ -1051,7 +1390,9 @@ impl S3 for S3Gateway {
 		let matching: Vec<_> = all
 			.into_iter()
 			.filter(|upload| upload.key.starts_with(&prefix))
-			.filter(|upload| input.key_marker.as_ref().is_none_or(|marker| upload.key.as_str() > marker.as_str()))
+			.filter(|upload| {
+				input.key_marker.as_ref().is_none_or(|marker| upload.key.as_str() > marker.as_str())
+			})
 			.collect();
 		let truncated = matching.len() > max;
 		let uploads: Vec<MultipartUpload> = matching
@@ -1069,8 +1410,16 @@ impl S3 for S3Gateway {
 			prefix: Some(prefix),
 			max_uploads: Some(max as i32),
 			is_truncated: Some(truncated),
-			next_key_marker: if truncated { uploads.last().and_then(|upload| upload.key.clone()) } else { None },
-			next_upload_id_marker: if truncated { uploads.last().and_then(|upload| upload.upload_id.clone()) } else { None },
+			next_key_marker: if truncated {
+				uploads.last().and_then(|upload| upload.key.clone())
+			} else {
+				None
+			},
+			next_upload_id_marker: if truncated {
+				uploads.last().and_then(|upload| upload.upload_id.clone())
+			} else {
+				None
+			},
 			uploads: Some(uploads),
 			..Default::default()
 		}))
@@ -1079,9 +1428,19 @@ impl S3 for S3Gateway {
 
 impl S3Gateway {
 	/// The upload `upload_id` of `owner`'s `bucket/key`.
-	fn upload_of(&self, owner: &AccountId, bucket: &str, key: &str, upload_id: &str) -> S3Result<crate::state::Upload> {
+	fn upload_of(
+		&self,
+		owner: &AccountId,
+		bucket: &str,
+		key: &str,
+		upload_id: &str,
+	) -> S3Result<crate::state::Upload> {
 		match self.gateway().state.upload(upload_id).map_err(internal)? {
-			Some(upload) if upload.owner == *owner && upload.bucket == bucket && upload.key == key => Ok(upload),
+			Some(upload)
+				if upload.owner == *owner && upload.bucket == bucket && upload.key == key =>
+			{
+				Ok(upload)
+			}
 			_ => Err(s3_error!(NoSuchUpload, "no multipart upload {upload_id} of {bucket}/{key}")),
 		}
 	}
@@ -1092,7 +1451,14 @@ mod tests {
 	use super::*;
 
 	fn found() -> Found {
-		Found { fid: [0; 32], size: 1, etag: String::new(), content_type: String::new(), metadata: Vec::new(), modified_ms: 0 }
+		Found {
+			fid: [0; 32],
+			size: 1,
+			etag: String::new(),
+			content_type: String::new(),
+			metadata: Vec::new(),
+			modified_ms: 0,
+		}
 	}
 
 	fn keys(names: &[&str]) -> Vec<(String, Found)> {
@@ -1100,12 +1466,24 @@ mod tests {
 	}
 
 	fn names(page: &Page) -> (Vec<&str>, Vec<&str>) {
-		(page.objects.iter().map(|(key, _)| key.as_str()).collect(), page.prefixes.iter().map(String::as_str).collect())
+		(
+			page.objects.iter().map(|(key, _)| key.as_str()).collect(),
+			page.prefixes.iter().map(String::as_str).collect(),
+		)
 	}
 
 	#[test]
 	fn listing_pages_fold_at_the_delimiter_and_continue_after_the_last_entry() {
-		let listing = keys(&["a", "dir/x", "dir/y", "dir2/z", "photos/2024/a.jpg", "photos/2024/b.jpg", "photos/c.jpg", "z"]);
+		let listing = keys(&[
+			"a",
+			"dir/x",
+			"dir/y",
+			"dir2/z",
+			"photos/2024/a.jpg",
+			"photos/2024/b.jpg",
+			"photos/c.jpg",
+			"z",
+		]);
 		let all = page(&listing, "", Some("/"), None, 1000);
 		assert_eq!(names(&all), (vec!["a", "z"], vec!["dir/", "dir2/", "photos/"]));
 		assert!(!all.truncated);
@@ -1139,25 +1517,38 @@ mod tests {
 	fn declared_digests_are_checked() {
 		let md5: [u8; 16] = Md5::digest(b"hello").into();
 		let good = Declared { content_md5: Some(BASE64.encode(md5)), ..Default::default() };
-		assert!(good.verify(&md5, &Checksum::default(), None).is_ok());
+		assert_eq!(good.verify(&md5, &Checksum::default(), None).unwrap(), (1, 0));
 		let bad = Declared { content_md5: Some(BASE64.encode([0u8; 16])), ..Default::default() };
-		assert_eq!(*bad.verify(&md5, &Checksum::default(), None).unwrap_err().code(), S3ErrorCode::BadDigest);
+		assert_eq!(
+			*bad.verify(&md5, &Checksum::default(), None).unwrap_err().code(),
+			S3ErrorCode::BadDigest
+		);
 
 		let mut hasher = Declared { crc32: Some("x".into()), ..Default::default() }.hasher();
 		hasher.update(b"hello");
 		let computed = hasher.finalize();
 		let right = Declared { crc32: computed.checksum_crc32.clone(), ..Default::default() };
-		assert!(right.verify(&md5, &computed, None).is_ok());
+		assert_eq!(right.verify(&md5, &computed, None).unwrap(), (1, 0));
 		let wrong = Declared { crc32: Some("AAAAAA==".into()), ..Default::default() };
-		assert_eq!(*wrong.verify(&md5, &computed, None).unwrap_err().code(), S3ErrorCode::BadDigest);
+		assert_eq!(
+			*wrong.verify(&md5, &computed, None).unwrap_err().code(),
+			S3ErrorCode::BadDigest
+		);
 
 		// A trailer announced and sent is compared; one announced and missing is refused.
-		let announced = Declared { trailer: vec!["x-amz-checksum-crc32".into()], ..Default::default() };
+		let announced =
+			Declared { trailer: vec!["x-amz-checksum-crc32".into()], ..Default::default() };
 		let mut trailers = http::HeaderMap::new();
-		trailers.insert("x-amz-checksum-crc32", computed.checksum_crc32.clone().unwrap().parse().unwrap());
-		assert!(announced.verify(&md5, &computed, Some(&trailers)).is_ok());
+		trailers.insert(
+			"x-amz-checksum-crc32",
+			computed.checksum_crc32.clone().unwrap().parse().unwrap(),
+		);
+		assert_eq!(announced.verify(&md5, &computed, Some(&trailers)).unwrap(), (0, 1));
 		trailers.insert("x-amz-checksum-crc32", "AAAAAA==".parse().unwrap());
-		assert_eq!(*announced.verify(&md5, &computed, Some(&trailers)).unwrap_err().code(), S3ErrorCode::BadDigest);
+		assert_eq!(
+			*announced.verify(&md5, &computed, Some(&trailers)).unwrap_err().code(),
+			S3ErrorCode::BadDigest
+		);
 		assert!(announced.verify(&md5, &computed, None).is_err());
 	}
 }

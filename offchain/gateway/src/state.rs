@@ -162,10 +162,9 @@ impl State {
 
 	/// A fresh file in the staging area (removed by the caller when done).
 	pub fn staging_file(&self, what: &str) -> PathBuf {
-		self.dir.join("staging").join(format!(
-			"{what}-{}",
-			random_string(16, b"abcdefghijklmnopqrstuvwxyz0123456789")
-		))
+		self.dir
+			.join("staging")
+			.join(format!("{what}-{}", random_string(16, b"abcdefghijklmnopqrstuvwxyz0123456789")))
 	}
 
 	/// The directory the parts of `upload_id` are staged in.
@@ -220,7 +219,13 @@ impl State {
 	// --- objects
 
 	/// Records what S3 needs of `owner`'s object `bucket/key`.
-	pub fn put_object(&self, owner: &AccountId, bucket: &str, key: &str, row: &ObjectRow) -> Result<()> {
+	pub fn put_object(
+		&self,
+		owner: &AccountId,
+		bucket: &str,
+		key: &str,
+		row: &ObjectRow,
+	) -> Result<()> {
 		self.db().execute(
 			"INSERT OR REPLACE INTO objects (owner, bucket, key, fid, size, etag, content_type, metadata, modified_ms)
 			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -284,7 +289,12 @@ impl State {
 	// --- buckets
 
 	/// Regions new objects of `owner`'s `bucket` go to (its `LocationConstraint`).
-	pub fn set_bucket_regions(&self, owner: &AccountId, bucket: &str, regions: &[[u8; 2]]) -> Result<()> {
+	pub fn set_bucket_regions(
+		&self,
+		owner: &AccountId,
+		bucket: &str,
+		regions: &[[u8; 2]],
+	) -> Result<()> {
 		let text: Vec<String> =
 			regions.iter().map(|region| String::from_utf8_lossy(region).into_owned()).collect();
 		self.db().execute(
@@ -308,8 +318,10 @@ impl State {
 
 	/// Forgets what was kept of `owner`'s `bucket`.
 	pub fn delete_bucket(&self, owner: &AccountId, bucket: &str) -> Result<()> {
-		self.db()
-			.execute("DELETE FROM buckets WHERE owner = ?1 AND bucket = ?2", params![&owner[..], bucket])?;
+		self.db().execute(
+			"DELETE FROM buckets WHERE owner = ?1 AND bucket = ?2",
+			params![&owner[..], bucket],
+		)?;
 		Ok(())
 	}
 

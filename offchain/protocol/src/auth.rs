@@ -135,24 +135,23 @@ pub fn verify_signature(
 	body: &[u8],
 	now_ms: u64,
 ) -> Result<([u8; 32], [u8; 64]), AuthError> {
-		let account: [u8; 32] = hex_header(headers, ACCOUNT_HEADER)?;
-		let signed_digest: [u8; 32] = hex_header(headers, DIGEST_HEADER)?;
-		let signature: [u8; 64] = hex_header(headers, SIGNATURE_HEADER)?;
-		let timestamp: u64 = header(headers, TIMESTAMP_HEADER)?
-			.parse()
-			.map_err(|_| AuthError::Malformed(TIMESTAMP_HEADER))?;
-		if digest(body) != signed_digest {
-			return Err(AuthError::DigestMismatch);
-		}
-		let skew = i128::from(timestamp) - i128::from(now_ms);
-		if skew.unsigned_abs() > MAX_SKEW.as_millis() {
-			return Err(AuthError::Skewed(skew));
-		}
-		let message = signed_message(method, path, &signed_digest, timestamp);
-		if !sr25519::verify(&sr25519::Signature(signature), &message, &sr25519::PublicKey(account))
-		{
-			return Err(AuthError::BadSignature);
-		}
+	let account: [u8; 32] = hex_header(headers, ACCOUNT_HEADER)?;
+	let signed_digest: [u8; 32] = hex_header(headers, DIGEST_HEADER)?;
+	let signature: [u8; 64] = hex_header(headers, SIGNATURE_HEADER)?;
+	let timestamp: u64 = header(headers, TIMESTAMP_HEADER)?
+		.parse()
+		.map_err(|_| AuthError::Malformed(TIMESTAMP_HEADER))?;
+	if digest(body) != signed_digest {
+		return Err(AuthError::DigestMismatch);
+	}
+	let skew = i128::from(timestamp) - i128::from(now_ms);
+	if skew.unsigned_abs() > MAX_SKEW.as_millis() {
+		return Err(AuthError::Skewed(skew));
+	}
+	let message = signed_message(method, path, &signed_digest, timestamp);
+	if !sr25519::verify(&sr25519::Signature(signature), &message, &sr25519::PublicKey(account)) {
+		return Err(AuthError::BadSignature);
+	}
 	Ok((account, signature))
 }
 

@@ -492,7 +492,10 @@ pub mod pallet {
 			name: BucketName,
 		) -> DispatchResult {
 			let caller = ensure_signed(origin)?;
-			ensure!(T::Authority::may_act_for(&caller, &owner, Scope::Upload), Error::<T>::NotAuthorized);
+			ensure!(
+				T::Authority::may_act_for(&caller, &owner, Scope::Upload),
+				Error::<T>::NotAuthorized
+			);
 			Self::do_create_bucket(&owner, name)
 		}
 
@@ -514,7 +517,10 @@ pub mod pallet {
 			name: BucketName,
 		) -> DispatchResult {
 			let caller = ensure_signed(origin)?;
-			ensure!(T::Authority::may_act_for(&caller, &owner, Scope::Delete), Error::<T>::NotAuthorized);
+			ensure!(
+				T::Authority::may_act_for(&caller, &owner, Scope::Delete),
+				Error::<T>::NotAuthorized
+			);
 			Self::do_delete_bucket(&owner, name)
 		}
 	}

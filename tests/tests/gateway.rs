@@ -1,0 +1,181 @@
+//! The gateway against a real dev system: its S3 API driven by boto3, aws-cli and
+//! rclone (`tests/gateway/test_s3.py`, run with pytest), credentials obtained with
+//! `deoss gateway credentials`, refused for unsigned and replayed requests, denied for
+//! revoked and expired authorizations, and a multipart upload that survives a gateway
+//! restart.
+
+use std::{
+	path::Path,
+	process::{Command, Output, Stdio},
+	time::Duration,
+};
+
+use anyhow::{ensure, Context, Result};
+use deoss_chain::{calls, signer::parse_secret, Keypair};
+use deoss_e2e::{
+	cli_binary,
+	system::{GatewaySetup, System, SystemConfig},
+};
+
+fn deoss(system: &System, suri: &str, args: &[&str]) -> Result<Output> {
+	Ok(Command::new(cli_binary()?)
+		.args(["--url", &system.url(), "--suri", suri])
+		.args(args)
+		.env("DEOSS_STATE_DIR", system.dir.join("cli-state"))
+		.stdin(Stdio::null())
+		.output()?)
+}
+
+/// `(access key, secret)` from `deoss gateway credentials` as `suri`, with its stderr.
+fn credentials(system: &System, suri: &str) -> Result<((String, String), String)> {
+	let rest = &system.gateway.as_ref().context("a gateway")?.endpoint;
+	let output = deoss(system, suri, &["gateway", "credentials", "--gateway", rest])?;
+	let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+	ensure!(output.status.success(), "deoss gateway credentials failed: {stderr}");
+	let stdout = String::from_utf8(output.stdout)?;
+	let value = |name: &str| -> Result<String> {
+		stdout
+			.lines()
+			.find_map(|line| line.strip_prefix(&format!("export {name}=")))
+			.map(str::to_string)
+			.with_context(|| format!("no {name} in {stdout}"))
+	};
+	ensure!(
+		value("AWS_ENDPOINT_URL")? == *system.gateway_s3.as_ref().context("an S3 URL")?,
+		"the endpoint printed is the gateway's S3 URL"
+	);
+	Ok(((value("AWS_ACCESS_KEY_ID")?, value("AWS_SECRET_ACCESS_KEY")?), stderr))
+}
+
+async fn buy_space(system: &System, user: &Keypair) -> Result<()> {
+	system.chain.submit(&calls::buy_space(4, 30), user).await?;
+	Ok(())
+}
+
+fn python(system: &System, args: &[&str], env: &[(&str, &str)]) -> Result<Output> {
+	let mut command = Command::new("python3");
+	command
+		.args(args)
+		.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("gateway"))
+		.env("AWS_ENDPOINT_URL", system.gateway_s3.as_ref().context("an S3 URL")?)
+		.env("GATEWAY_REST", &system.gateway.as_ref().context("a gateway")?.endpoint)
+		.env("AWS_REGION", "us-east-1")
+		.env("AWS_CONFIG_FILE", system.dir.join("aws-config"))
+		.env("RCLONE_CONFIG", system.dir.join("rclone.conf"))
+		.stdin(Stdio::null());
+	for (name, value) in env {
+		command.env(name, value);
+	}
+	Ok(command.output()?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn gateway_serves_s3_clients_for_the_users_who_authorized_it() -> Result<()> {
+	let config = SystemConfig {
+		miners: 5,
+		schedulers: 1,
+		gateway: Some(GatewaySetup { layout: Some("2+2".into()), ..Default::default() }),
+		..SystemConfig::default()
+	};
+	let mut system = System::start(config).await?;
+	let result = run(&mut system).await;
+	if result.is_err() {
+		system.print_logs(40);
+	}
+	result
+}
+
+async fn run(system: &mut System) -> Result<()> {
+	let gateway = system.gateway.as_ref().context("a gateway")?;
+	let rest = gateway.endpoint.clone();
+	let http = reqwest::Client::new();
+
+	// Unsigned and replayed credential requests are refused.
+	let unsigned = http.post(format!("{rest}/v1/credentials")).send().await?;
+	ensure!(unsigned.status() == 401, "unsigned: {}", unsigned.status());
+	let alice = parse_secret("//Alice")?;
+	let signed = deoss_protocol::SignedRequest::sign(&alice, "POST", "/v1/credentials", b"");
+	let send = || {
+		let mut request = http.post(format!("{rest}/v1/credentials"));
+		for (name, value) in &signed.headers {
+			request = request.header(*name, value);
+		}
+		request.send()
+	};
+	// Alice has not authorized the gateway yet: 403 with the reason.
+	let first = send().await?;
+	ensure!(first.status() == 403, "before authorizing: {}", first.status());
+	ensure!(first.text().await?.contains("has not authorized this gateway"));
+	let replay = send().await?;
+	ensure!(replay.status() == 401, "replayed: {}", replay.status());
+	ensure!(replay.text().await?.contains("replay"));
+
+	// The CLI grants the scopes, then prints the keys.
+	buy_space(system, &alice).await?;
+	let ((key, secret), stderr) = credentials(system, "//Alice")?;
+	ensure!(stderr.contains("granted the gateway"), "the CLI says it authorized: {stderr}");
+	let (_, again) = credentials(system, "//Alice")?;
+	ensure!(!again.contains("granted"), "a second run grants nothing: {again}");
+
+	// Bob revokes the gateway after getting keys; Charlie's authorization expires.
+	let (revoked, _) = credentials(system, "//Bob")?;
+	let gateway_account = deoss_chain::signer::ss58(&system.gateway.as_ref().unwrap().id());
+	let output = deoss(system, "//Bob", &["revoke", &gateway_account])?;
+	ensure!(output.status.success(), "revoke: {}", String::from_utf8_lossy(&output.stderr));
+	let charlie = parse_secret("//Charlie")?;
+	let expires_at = system.chain.finalized_number().await? as u32 + 6;
+	system.authorize_gateway(&charlie, Some(expires_at)).await?;
+	let (expired, _) = credentials(system, "//Charlie")?;
+	while system.chain.finalized_number().await? < u64::from(expires_at) {
+		tokio::time::sleep(Duration::from_millis(300)).await;
+	}
+
+	let output = python(
+		system,
+		&["-m", "pytest", "-q", "-p", "no:cacheprovider", "test_s3.py"],
+		&[
+			("AWS_ACCESS_KEY_ID", &key),
+			("AWS_SECRET_ACCESS_KEY", &secret),
+			("REVOKED_KEY_ID", &revoked.0),
+			("REVOKED_SECRET", &revoked.1),
+			("EXPIRED_KEY_ID", &expired.0),
+			("EXPIRED_SECRET", &expired.1),
+		],
+	)?;
+	let report = format!(
+		"{}\n{}",
+		String::from_utf8_lossy(&output.stdout),
+		String::from_utf8_lossy(&output.stderr)
+	);
+	println!("{report}");
+	ensure!(output.status.success(), "the S3 client tests failed:\n{report}");
+
+	// A multipart upload survives a restart of the gateway.
+	let bucket = "restart-bucket";
+	let state = system.dir.join("multipart.json");
+	let state = state.to_str().context("a UTF-8 path")?;
+	let env = [
+		("AWS_ACCESS_KEY_ID", key.as_str()),
+		("AWS_SECRET_ACCESS_KEY", secret.as_str()),
+		("RESTART_BUCKET", bucket),
+	];
+	system.chain.submit(&calls::create_bucket(bucket.as_bytes()), &alice).await?;
+	let begin = python(system, &["multipart_restart.py", "begin", state], &env)?;
+	ensure!(begin.status.success(), "begin: {}", String::from_utf8_lossy(&begin.stderr));
+	let gateway = system.gateway.as_mut().context("a gateway")?;
+	ensure!(gateway.stop(), "the gateway stops on SIGTERM");
+	gateway.start()?;
+	system.wait_ready().await?;
+	let finish = python(system, &["multipart_restart.py", "finish", state], &env)?;
+	ensure!(finish.status.success(), "finish: {}", String::from_utf8_lossy(&finish.stderr));
+
+	// Health and metrics.
+	let health: serde_json::Value = http.get(format!("{rest}/health")).send().await?.json().await?;
+	ensure!(health["status"] == "ok", "health: {health}");
+	let metrics = http.get(format!("{rest}/metrics")).send().await?.text().await?;
+	ensure!(
+		metrics.contains("deoss_gateway_requests_total{api=\"s3\",op=\"PUT\",status=\"200\"}"),
+		"metrics count S3 requests: {metrics}"
+	);
+	Ok(())
+}
