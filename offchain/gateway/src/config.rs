@@ -10,6 +10,9 @@
 //! s3_endpoint = "http://127.0.0.1:9000" # optional: the S3 URL handed to users
 //! regions = ["DE", "FR", "US"]         # where objects go unless a request says otherwise
 //! layout = "4+8"                       # data+parity columns of new objects (optional)
+//! cache_memory_mib = 256               # hottest verified objects, in memory
+//! cache_disk_mib = 2048                # the rest, under data_dir/cache
+//! cache_object_max_mib = 64            # larger objects are streamed, not cached
 //! ```
 
 use std::{
@@ -49,6 +52,27 @@ pub struct GatewayConfig {
 	/// `k+m` columns of new objects; the pipeline's default when absent.
 	#[serde(default)]
 	pub layout: Option<String>,
+	/// Memory for cached objects, in MiB.
+	#[serde(default = "default_cache_memory")]
+	pub cache_memory_mib: u64,
+	/// Disk for cached objects, in MiB.
+	#[serde(default = "default_cache_disk")]
+	pub cache_disk_mib: u64,
+	/// Largest object cached, in MiB.
+	#[serde(default = "default_cache_object")]
+	pub cache_object_max_mib: u64,
+}
+
+fn default_cache_memory() -> u64 {
+	256
+}
+
+fn default_cache_disk() -> u64 {
+	2048
+}
+
+fn default_cache_object() -> u64 {
+	64
 }
 
 fn default_chain_url() -> String {
@@ -80,6 +104,15 @@ impl GatewayConfig {
 		match &self.layout {
 			None => Ok(Layout::default()),
 			Some(text) => deoss_protocol::parse_layout(text, 1).map_err(anyhow::Error::msg),
+		}
+	}
+
+	/// The cache's limits.
+	pub fn cache_limits(&self) -> crate::cache::CacheLimits {
+		crate::cache::CacheLimits {
+			memory: self.cache_memory_mib << 20,
+			disk: self.cache_disk_mib << 20,
+			object: self.cache_object_max_mib << 20,
 		}
 	}
 

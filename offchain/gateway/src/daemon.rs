@@ -12,6 +12,7 @@ use hyper_util::rt::TokioIo;
 use s3s::service::S3ServiceBuilder;
 
 use crate::{
+	cache::Cache,
 	config::GatewayConfig,
 	metrics::Metrics,
 	rest,
@@ -56,6 +57,8 @@ pub async fn run(config: GatewayConfig) -> Result<()> {
 		layout: config.layout()?,
 		s3_endpoint: config.s3_endpoint(),
 		metrics: Metrics::default(),
+		cache: Cache::open(&config.data_dir.join("cache"), config.cache_limits())
+			.context("opening the cache")?,
 	});
 	tracing::info!(
 		account = %ss58(&account),

@@ -10,6 +10,7 @@
 //! the scopes and expiry they gave: reads need `ReadShare`, writes `Upload`, deletions
 //! `Delete`. It never holds a user's key; it declares uploads as the user's operator.
 
+pub mod cache;
 pub mod config;
 pub mod daemon;
 pub mod metrics;
@@ -17,11 +18,15 @@ pub mod rest;
 pub mod s3;
 pub mod state;
 
+use bytes::Bytes;
 use deoss_chain::{signer::ss58, AccountId, Chain, Scope};
-use deoss_client::DeossClient;
+use deoss_client::{ClientError, DeossClient, GetRequest, Target};
 use deoss_primitives::Layout;
 
 pub use config::GatewayConfig;
+
+/// Counter of fragments the gateway fetched from miners.
+pub const FRAGMENTS_FETCHED: &str = "deoss_gateway_fragments_fetched_total";
 
 /// Why the gateway may not act for a user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +74,8 @@ pub struct Gateway {
 	pub s3_endpoint: String,
 	/// Counters for `/metrics`.
 	pub metrics: metrics::Metrics,
+	/// Verified objects kept to answer without the miners.
+	pub cache: cache::Cache,
 }
 
 impl Gateway {
@@ -80,6 +87,27 @@ impl Gateway {
 	/// The gateway's account.
 	pub fn account(&self) -> AccountId {
 		self.client.account()
+	}
+
+	/// The whole object `fid` (of `size` bytes): from the cache, or read from the miners
+	/// (verified against the FID) and cached; `None` when it is too large to cache.
+	pub async fn cached(&self, fid: &[u8; 32], size: u64) -> Result<Option<Bytes>, ClientError> {
+		if let Some(bytes) = self.cache.get(fid).await {
+			self.metrics.add("deoss_gateway_cache_hits_total", String::new(), 1);
+			return Ok(Some(bytes));
+		}
+		if !self.cache.admits(size) {
+			return Ok(None);
+		}
+		self.metrics.add("deoss_gateway_cache_misses_total", String::new(), 1);
+		let (bytes, report) = self
+			.client
+			.get_bytes_with_report(GetRequest::new(Target::Fid(deoss_primitives::Fid(*fid))))
+			.await?;
+		self.metrics.add(FRAGMENTS_FETCHED, String::new(), u64::from(report.fragments));
+		let bytes = Bytes::from(bytes);
+		self.cache.put(fid, bytes.clone()).await;
+		Ok(Some(bytes))
 	}
 
 	/// Whether the gateway may act for `owner` within `scope`, with the reason when not.

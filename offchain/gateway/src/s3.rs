@@ -367,12 +367,15 @@ impl S3Gateway {
 			.await
 			.map_err(chain_error)?
 			.ok_or_else(|| s3_error!(NoSuchKey, "no stored file for {key}"))?;
-		let bytes = self
-			.gateway()
-			.client
-			.get_bytes(GetRequest::new(Target::Fid(fid)))
-			.await
-			.map_err(client_error)?;
+		let bytes = match self.gateway().cached(&fid.0, record.size).await.map_err(client_error)? {
+			Some(bytes) => bytes.to_vec(),
+			None => self
+				.gateway()
+				.client
+				.get_bytes(GetRequest::new(Target::Fid(fid)))
+				.await
+				.map_err(client_error)?,
+		};
 		Ok(Found {
 			fid: fid.0,
 			size: bytes.len() as u64,
@@ -497,7 +500,14 @@ impl S3Gateway {
 			}
 			let errors = sender.clone();
 			match client.get(request, ChannelWriter(sender)).await {
-				Ok(_) => metrics.bytes("out", length),
+				Ok(report) => {
+					metrics.bytes("out", length);
+					metrics.add(
+						crate::FRAGMENTS_FETCHED,
+						String::new(),
+						u64::from(report.fragments),
+					);
+				}
 				Err(error) => {
 					tracing::warn!(%error, "GET failed while streaming");
 					let _ = errors.send(Err(std::io::Error::other(error.to_string()))).await;
@@ -875,7 +885,15 @@ impl S3 for S3Gateway {
 		let body = if length == 0 {
 			StreamingBlob::from(s3s::Body::empty())
 		} else {
-			self.body(found.fid, range, whole)
+			match self.gateway().cached(&found.fid, found.size).await.map_err(client_error)? {
+				Some(bytes) => {
+					self.gateway().metrics.bytes("out", length);
+					StreamingBlob::from(s3s::Body::from(
+						bytes.slice(range.start as usize..range.end as usize),
+					))
+				}
+				None => self.body(found.fid, range, whole),
+			}
 		};
 		let mut response = S3Response::new(GetObjectOutput {
 			body: Some(body),
