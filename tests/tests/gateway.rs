@@ -169,6 +169,8 @@ async fn run(system: &mut System) -> Result<()> {
 	let finish = python(system, &["multipart_restart.py", "finish", state], &env)?;
 	ensure!(finish.status.success(), "finish: {}", String::from_utf8_lossy(&finish.stderr));
 
+	rest_api(system, &alice, &charlie).await?;
+
 	// Health and metrics.
 	let health: serde_json::Value = http.get(format!("{rest}/health")).send().await?.json().await?;
 	ensure!(health["status"] == "ok", "health: {health}");
@@ -176,6 +178,166 @@ async fn run(system: &mut System) -> Result<()> {
 	ensure!(
 		metrics.contains("deoss_gateway_requests_total{api=\"s3\",op=\"PUT\",status=\"200\"}"),
 		"metrics count S3 requests: {metrics}"
+	);
+	Ok(())
+}
+
+/// A request to the gateway's REST API signed by `signer` over `body`.
+async fn signed(
+	rest: &str,
+	signer: &Keypair,
+	method: &str,
+	path: &str,
+	body: Vec<u8>,
+	headers: &[(&str, &str)],
+) -> Result<reqwest::Response> {
+	let signature = deoss_protocol::SignedRequest::sign(signer, method, path, &body);
+	let mut request =
+		reqwest::Client::new().request(method.parse()?, format!("{rest}{path}")).body(body);
+	for (name, value) in &signature.headers {
+		request = request.header(*name, value);
+	}
+	for (name, value) in headers {
+		request = request.header(*name, *value);
+	}
+	Ok(request.send().await?)
+}
+
+async fn rest_api(system: &System, alice: &Keypair, charlie: &Keypair) -> Result<()> {
+	let rest = system.gateway.as_ref().context("a gateway")?.endpoint.clone();
+	system.chain.submit(&calls::create_bucket(b"rest-bucket"), alice).await?;
+	let body: Vec<u8> = (0..300_000u32).map(|n| (n % 251) as u8).collect();
+
+	let put = signed(
+		&rest,
+		alice,
+		"PUT",
+		"/v1/objects/rest-bucket/docs/a.bin?compress=true&regions=DE,FR,US",
+		body.clone(),
+		&[("content-type", "application/x-test")],
+	)
+	.await?;
+	ensure!(put.status() == 201, "REST put: {} {}", put.status(), put.text().await?);
+	let stored: serde_json::Value = put.json().await?;
+	ensure!(stored["compressed"] == true && stored["size"] == body.len());
+	let fid = stored["fid"].as_str().context("a FID")?.to_string();
+
+	let got =
+		signed(&rest, alice, "GET", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[]).await?;
+	ensure!(got.status() == 200, "REST get: {}", got.status());
+	ensure!(got.headers()["content-type"] == "application/x-test");
+	ensure!(got.bytes().await?.as_ref() == body.as_slice(), "REST get returns the object");
+	let ranged = signed(
+		&rest,
+		alice,
+		"GET",
+		"/v1/objects/rest-bucket/docs/a.bin",
+		Vec::new(),
+		&[("range", "bytes=100-199")],
+	)
+	.await?;
+	ensure!(ranged.status() == 206, "REST range: {}", ranged.status());
+	ensure!(ranged.headers()["content-range"] == "bytes 100-199/300000");
+	ensure!(ranged.bytes().await?.as_ref() == &body[100..200]);
+	let outside = signed(
+		&rest,
+		alice,
+		"GET",
+		"/v1/objects/rest-bucket/docs/a.bin",
+		Vec::new(),
+		&[("range", "bytes=400000-")],
+	)
+	.await?;
+	ensure!(outside.status() == 416, "REST range outside: {}", outside.status());
+	let head =
+		signed(&rest, alice, "HEAD", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[]).await?;
+	ensure!(head.status() == 200 && head.headers()["content-length"] == "300000");
+	let by_fid = signed(&rest, alice, "GET", &format!("/v1/files/{fid}"), Vec::new(), &[]).await?;
+	ensure!(by_fid.bytes().await?.as_ref() == body.as_slice(), "get by FID");
+
+	let location: serde_json::Value =
+		signed(&rest, alice, "GET", "/v1/location/rest-bucket/docs/a.bin", Vec::new(), &[])
+			.await?
+			.json()
+			.await?;
+	let slots = location["slots"].as_array().context("slots")?;
+	ensure!(slots.len() == 4, "2+2 has four slots: {location}");
+	for slot in slots {
+		let region = slot["region"].as_str().context("a region")?;
+		ensure!(["DE", "FR", "US"].contains(&region), "slot region {region}");
+		ensure!(slot["endpoint"]
+			.as_str()
+			.is_some_and(|endpoint| endpoint.starts_with("http://127.0.0.1:")));
+	}
+	let listed: serde_json::Value =
+		signed(&rest, alice, "GET", "/v1/objects/rest-bucket?prefix=docs/", Vec::new(), &[])
+			.await?
+			.json()
+			.await?;
+	ensure!(
+		listed["objects"][0]["key"] == "docs/a.bin" && listed["objects"][0]["size"] == 300000,
+		"list: {listed}"
+	);
+
+	// A body other than the one signed, an account that never authorized the gateway,
+	// and an expired authorization are refused.
+	let signature = deoss_protocol::SignedRequest::sign(
+		alice,
+		"PUT",
+		"/v1/objects/rest-bucket/x",
+		b"signed body",
+	);
+	let mut forged =
+		reqwest::Client::new().put(format!("{rest}/v1/objects/rest-bucket/x")).body("another body");
+	for (name, value) in &signature.headers {
+		forged = forged.header(*name, value);
+	}
+	let forged = forged.send().await?;
+	ensure!(forged.status() == 401, "a changed body: {}", forged.status());
+	ensure!(forged.text().await?.contains("digest_mismatch"));
+	let dave = parse_secret("//Dave")?;
+	let stranger =
+		signed(&rest, &dave, "GET", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[]).await?;
+	ensure!(stranger.status() == 403, "never authorized: {}", stranger.status());
+	ensure!(stranger.text().await?.contains("has not authorized this gateway"));
+	let expired = signed(&rest, charlie, "GET", "/v1/objects/any/key", Vec::new(), &[]).await?;
+	ensure!(expired.status() == 403, "expired: {}", expired.status());
+	ensure!(expired.text().await?.contains("expired"));
+
+	// Encrypted for the owner: the gateway cannot read it back, the raw payload it can.
+	let put = signed(
+		&rest,
+		alice,
+		"PUT",
+		"/v1/objects/rest-bucket/secret.txt?encrypt=true",
+		b"for alice only".to_vec(),
+		&[],
+	)
+	.await?;
+	ensure!(put.status() == 201, "encrypted put: {}", put.status());
+	let sealed =
+		signed(&rest, alice, "GET", "/v1/objects/rest-bucket/secret.txt", Vec::new(), &[]).await?;
+	ensure!(sealed.status() == 403, "encrypted get: {}", sealed.status());
+	let raw =
+		signed(&rest, alice, "GET", "/v1/objects/rest-bucket/secret.txt?raw=true", Vec::new(), &[])
+			.await?;
+	ensure!(raw.status() == 200, "raw get: {}", raw.status());
+	let raw = raw.bytes().await?;
+	ensure!(!raw.windows(8).any(|window| window == b"for alic"), "the raw payload is ciphertext");
+
+	let deleted =
+		signed(&rest, alice, "DELETE", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[])
+			.await?;
+	ensure!(deleted.status() == 204, "delete: {}", deleted.status());
+	let gone =
+		signed(&rest, alice, "GET", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[]).await?;
+	ensure!(gone.status() == 404, "after delete: {}", gone.status());
+
+	let openapi: serde_json::Value =
+		reqwest::get(format!("{rest}/v1/openapi.json")).await?.json().await?;
+	ensure!(
+		openapi["openapi"] == "3.0.3"
+			&& openapi["paths"]["/v1/objects/{bucket}/{key}"]["put"].is_object()
 	);
 	Ok(())
 }

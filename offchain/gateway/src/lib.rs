@@ -14,6 +14,7 @@ pub mod cache;
 pub mod config;
 pub mod daemon;
 pub mod metrics;
+pub mod objects;
 pub mod rest;
 pub mod s3;
 pub mod state;

@@ -18,7 +18,7 @@ use deoss_protocol::{auth::MAX_SKEW, server::ApiError, verify_signature, AuthErr
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{state::now_ms, Gateway};
+use crate::{objects, state::now_ms, Gateway};
 
 /// Route of the credentials request.
 pub const CREDENTIALS_PATH: &str = "/v1/credentials";
@@ -58,7 +58,22 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 		.route("/metrics", get(metrics))
 		.route(GATEWAY_PATH, get(describe))
 		.route(CREDENTIALS_PATH, post(credentials))
+		.route("/v1/openapi.json", get(openapi))
+		.route(
+			"/v1/objects/{bucket}/{*key}",
+			get(objects::get_object).put(objects::put_object).delete(objects::delete_object),
+		)
+		.route("/v1/objects/{bucket}", get(objects::list_objects))
+		.route("/v1/files/{fid}", get(objects::get_file))
+		.route("/v1/location/{bucket}/{*key}", get(objects::location))
 		.with_state(gateway)
+}
+
+/// The OpenAPI 3 document of this API.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> Response {
+	([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 async fn health(State(gateway): State<Arc<Gateway>>) -> Response {

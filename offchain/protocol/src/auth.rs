@@ -135,13 +135,25 @@ pub fn verify_signature(
 	body: &[u8],
 	now_ms: u64,
 ) -> Result<([u8; 32], [u8; 64]), AuthError> {
+	verify_signed_digest(headers, method, path, &digest(body), now_ms)
+}
+
+/// [`verify_signature`] for a body the receiver streamed rather than held: `body_digest`
+/// is what it computed ([`digest`] of the whole body).
+pub fn verify_signed_digest(
+	headers: &HeaderMap,
+	method: &str,
+	path: &str,
+	body_digest: &[u8; 32],
+	now_ms: u64,
+) -> Result<([u8; 32], [u8; 64]), AuthError> {
 	let account: [u8; 32] = hex_header(headers, ACCOUNT_HEADER)?;
 	let signed_digest: [u8; 32] = hex_header(headers, DIGEST_HEADER)?;
 	let signature: [u8; 64] = hex_header(headers, SIGNATURE_HEADER)?;
 	let timestamp: u64 = header(headers, TIMESTAMP_HEADER)?
 		.parse()
 		.map_err(|_| AuthError::Malformed(TIMESTAMP_HEADER))?;
-	if digest(body) != signed_digest {
+	if *body_digest != signed_digest {
 		return Err(AuthError::DigestMismatch);
 	}
 	let skew = i128::from(timestamp) - i128::from(now_ms);

@@ -13,7 +13,7 @@ pub mod routes;
 #[cfg(feature = "server")]
 pub mod server;
 
-pub use auth::{verify_signature, AuthError, ReplayGuard, SignedRequest};
+pub use auth::{verify_signature, verify_signed_digest, AuthError, ReplayGuard, SignedRequest};
 pub use messages::*;
 
 use deoss_primitives::{Fid, Layout};
