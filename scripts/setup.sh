@@ -3,7 +3,7 @@
 # DeOSS: the wasm target for the runtime, protoc for the network stack, and,
 # with --for-tests, the clients the end-to-end tests drive: the npm packages
 # of the polkadot.js test, rclone (Debian), and boto3, aws-cli and pytest
-# (PyPI) for the gateway's S3 tests. Safe to run again: it skips what is
+# and tuspy (PyPI) for the gateway's S3 and tus tests. Safe to run again: it skips what is
 # already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,10 +32,10 @@ if [ -n "$FOR_TESTS" ] && ! command -v rclone >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rclone >/dev/null
 fi
 
-if [ -n "$FOR_TESTS" ] && ! python3 -c "import boto3, pytest" >/dev/null 2>&1; then
-	echo "setup: installing boto3 and pytest"
-	python3 -m pip install --quiet --disable-pip-version-check boto3 pytest ||
-		python3 -m pip install --quiet --disable-pip-version-check --break-system-packages boto3 pytest
+if [ -n "$FOR_TESTS" ] && ! python3 -c "import boto3, pytest, tusclient" >/dev/null 2>&1; then
+	echo "setup: installing boto3, pytest and tuspy"
+	python3 -m pip install --quiet --disable-pip-version-check boto3 pytest tuspy ||
+		python3 -m pip install --quiet --disable-pip-version-check --break-system-packages boto3 pytest tuspy
 fi
 
 if [ -n "$FOR_TESTS" ] && ! command -v aws >/dev/null 2>&1; then

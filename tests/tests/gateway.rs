@@ -169,6 +169,31 @@ async fn run(system: &mut System) -> Result<()> {
 	let finish = python(system, &["multipart_restart.py", "finish", state], &env)?;
 	ensure!(finish.status.success(), "finish: {}", String::from_utf8_lossy(&finish.stderr));
 
+	// A tus upload interrupted by a restart resumes where the gateway says it stopped.
+	let file = system.dir.join("tus-source.bin");
+	std::fs::write(&file, (0..(5 << 20) + 123u32).map(|n| (n % 253) as u8).collect::<Vec<_>>())?;
+	let file = file.to_str().context("a UTF-8 path")?;
+	let tus_state = system.dir.join("tus.json");
+	let tus_state = tus_state.to_str().context("a UTF-8 path")?;
+	let creation = deoss_protocol::SignedRequest::sign(&alice, "POST", "/v1/uploads", b"");
+	let signed_headers = serde_json::to_string(
+		&creation.headers.iter().cloned().collect::<std::collections::HashMap<_, _>>(),
+	)?;
+	let tus_env = [
+		("AWS_ACCESS_KEY_ID", key.as_str()),
+		("AWS_SECRET_ACCESS_KEY", secret.as_str()),
+		("TUS_BUCKET", bucket),
+		("TUS_SIGNED_HEADERS", signed_headers.as_str()),
+	];
+	let begin = python(system, &["tus_resume.py", "begin", file, tus_state], &tus_env)?;
+	ensure!(begin.status.success(), "tus begin: {}", String::from_utf8_lossy(&begin.stderr));
+	let gateway = system.gateway.as_mut().context("a gateway")?;
+	ensure!(gateway.stop(), "the gateway stops on SIGTERM");
+	gateway.start()?;
+	system.wait_ready().await?;
+	let finish = python(system, &["tus_resume.py", "finish", file, tus_state], &tus_env)?;
+	ensure!(finish.status.success(), "tus finish: {}", String::from_utf8_lossy(&finish.stderr));
+
 	rest_api(system, &alice, &charlie).await?;
 
 	// Health and metrics.
@@ -176,7 +201,7 @@ async fn run(system: &mut System) -> Result<()> {
 	ensure!(health["status"] == "ok", "health: {health}");
 	let metrics = http.get(format!("{rest}/metrics")).send().await?.text().await?;
 	ensure!(
-		metrics.contains("deoss_gateway_requests_total{api=\"s3\",op=\"PUT\",status=\"200\"}"),
+		metrics.contains("deoss_gateway_requests_total{api=\"s3\",op=\"GET\",status=\"200\"}"),
 		"metrics count S3 requests: {metrics}"
 	);
 	Ok(())

@@ -18,6 +18,7 @@ pub mod objects;
 pub mod rest;
 pub mod s3;
 pub mod state;
+pub mod tus;
 
 use bytes::Bytes;
 use deoss_chain::{signer::ss58, AccountId, Chain, Scope};

@@ -18,7 +18,7 @@ use deoss_protocol::{auth::MAX_SKEW, server::ApiError, verify_signature, AuthErr
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{objects, state::now_ms, Gateway};
+use crate::{objects, state::now_ms, tus, Gateway};
 
 /// Route of the credentials request.
 pub const CREDENTIALS_PATH: &str = "/v1/credentials";
@@ -59,6 +59,11 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 		.route(GATEWAY_PATH, get(describe))
 		.route(CREDENTIALS_PATH, post(credentials))
 		.route("/v1/openapi.json", get(openapi))
+		.route(tus::UPLOADS_PATH, post(tus::create).options(tus::options))
+		.route(
+			"/v1/uploads/{id}",
+			axum::routing::head(tus::head).patch(tus::patch).delete(tus::terminate),
+		)
 		.route(
 			"/v1/objects/{bucket}/{*key}",
 			get(objects::get_object).put(objects::put_object).delete(objects::delete_object),

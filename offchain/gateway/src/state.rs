@@ -59,6 +59,16 @@ CREATE TABLE IF NOT EXISTS parts (
 	modified_ms INTEGER NOT NULL,
 	PRIMARY KEY (upload_id, part_number)
 );
+CREATE TABLE IF NOT EXISTS tus_uploads (
+	id TEXT PRIMARY KEY,
+	owner BLOB NOT NULL,
+	bucket TEXT NOT NULL,
+	key TEXT NOT NULL,
+	length INTEGER NOT NULL,
+	content_type TEXT NOT NULL,
+	regions TEXT,
+	created_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS seen_requests (
 	signature BLOB PRIMARY KEY,
 	expires_ms INTEGER NOT NULL
@@ -128,6 +138,25 @@ pub struct Part {
 	pub md5: [u8; 16],
 	/// When it was uploaded.
 	pub modified_ms: i64,
+}
+
+/// A tus upload in progress; its offset is the length of its staged file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TusUpload {
+	/// Its id, in its URL.
+	pub id: String,
+	/// The owner.
+	pub owner: AccountId,
+	/// The bucket.
+	pub bucket: String,
+	/// The key.
+	pub key: String,
+	/// Bytes in all.
+	pub length: u64,
+	/// Content type.
+	pub content_type: String,
+	/// Regions, if the upload named some.
+	pub regions: Option<String>,
 }
 
 /// The database and the staging directory.
@@ -454,6 +483,73 @@ impl State {
 		}
 	}
 
+	// --- tus uploads
+
+	/// Where the bytes of tus upload `id` are staged.
+	pub fn tus_path(&self, id: &str) -> PathBuf {
+		self.dir.join("tus").join(id)
+	}
+
+	/// Records a new tus upload.
+	pub fn create_tus(
+		&self,
+		owner: &AccountId,
+		bucket: &str,
+		key: &str,
+		length: u64,
+		content_type: &str,
+		regions: Option<&str>,
+	) -> Result<TusUpload> {
+		std::fs::create_dir_all(self.dir.join("tus"))?;
+		let upload = TusUpload {
+			id: random_string(32, b"abcdefghijklmnopqrstuvwxyz0123456789"),
+			owner: *owner,
+			bucket: bucket.into(),
+			key: key.into(),
+			length,
+			content_type: content_type.into(),
+			regions: regions.map(str::to_string),
+		};
+		self.db().execute(
+			"INSERT INTO tus_uploads (id, owner, bucket, key, length, content_type, regions, created_ms)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			params![upload.id, &owner[..], bucket, key, length as i64, content_type, regions, now_ms()],
+		)?;
+		Ok(upload)
+	}
+
+	/// The tus upload `id`.
+	pub fn tus(&self, id: &str) -> Result<Option<TusUpload>> {
+		Ok(self
+			.db()
+			.query_row(
+				"SELECT owner, bucket, key, length, content_type, regions FROM tus_uploads WHERE id = ?1",
+				params![id],
+				|row| {
+					let owner: Vec<u8> = row.get(0)?;
+					Ok(TusUpload {
+						id: id.to_string(),
+						owner: owner.try_into().unwrap_or([0; 32]),
+						bucket: row.get(1)?,
+						key: row.get(2)?,
+						length: row.get::<_, i64>(3)? as u64,
+						content_type: row.get(4)?,
+						regions: row.get(5)?,
+					})
+				},
+			)
+			.optional()?)
+	}
+
+	/// Forgets tus upload `id` and its bytes.
+	pub fn delete_tus(&self, id: &str) -> Result<()> {
+		self.db().execute("DELETE FROM tus_uploads WHERE id = ?1", params![id])?;
+		match std::fs::remove_file(self.tus_path(id)) {
+			Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error.into()),
+			_ => Ok(()),
+		}
+	}
+
 	// --- replays of signed REST requests
 
 	/// Records `signature` until `expires_ms`; false when it was seen already.
@@ -512,6 +608,11 @@ mod tests {
 		assert_eq!(state.upload(&upload.upload_id).unwrap(), None);
 		assert!(state.parts(&upload.upload_id).unwrap().is_empty());
 		assert!(!state.upload_dir(&upload.upload_id).exists());
+
+		let tus = state.create_tus(&owner, "b", "t", 10, "text/plain", Some("DE")).unwrap();
+		assert_eq!(State::open(dir.path()).unwrap().tus(&tus.id).unwrap(), Some(tus.clone()));
+		state.delete_tus(&tus.id).unwrap();
+		assert_eq!(state.tus(&tus.id).unwrap(), None);
 
 		let signature = [9; 64];
 		assert!(state.first_seen(&signature, now_ms() + 60_000).unwrap());
