@@ -358,6 +358,71 @@ async fn rest_api(system: &System, alice: &Keypair, charlie: &Keypair) -> Result
 		signed(&rest, alice, "GET", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[]).await?;
 	ensure!(gone.status() == 404, "after delete: {}", gone.status());
 
+	// A batch: three files in one multipart body, declared together; then one archive.
+	let files: [(&str, Vec<u8>); 3] = [
+		("batch/one.txt", b"first file".to_vec()),
+		("batch/two.bin", (0..70_000u32).map(|n| (n % 7) as u8).collect()),
+		("batch/three.json", b"{\"n\": 3}".to_vec()),
+	];
+	let boundary = "deoss-batch-boundary-7d1f";
+	let mut form = Vec::new();
+	for (key, bytes) in &files {
+		form.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{key}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+		form.extend_from_slice(bytes);
+		form.extend_from_slice(b"\r\n");
+	}
+	form.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+	let content_type = format!("multipart/form-data; boundary={boundary}");
+	let batch = signed(
+		&rest,
+		alice,
+		"POST",
+		"/v1/batch/rest-bucket",
+		form,
+		&[("content-type", &content_type)],
+	)
+	.await?;
+	ensure!(batch.status() == 201, "batch upload: {} {}", batch.status(), batch.text().await?);
+	let stored: serde_json::Value = batch.json().await?;
+	ensure!(stored["stored"] == 3 && stored["failed"] == 0, "batch: {stored}");
+	let keys: Vec<&str> = files.iter().map(|(key, _)| *key).collect();
+	let wanted = serde_json::to_vec(&serde_json::json!({"keys": keys}))?;
+	let archive = signed(
+		&rest,
+		alice,
+		"POST",
+		"/v1/batch/rest-bucket/download",
+		wanted,
+		&[("content-type", "application/json")],
+	)
+	.await?;
+	ensure!(archive.status() == 200, "batch download: {}", archive.status());
+	let archive = archive.bytes().await?;
+	let mut entries = tar::Archive::new(&archive[..]);
+	let mut unpacked = Vec::new();
+	for entry in entries.entries()? {
+		let mut entry = entry?;
+		let path = entry.path()?.to_string_lossy().into_owned();
+		let mut bytes = Vec::new();
+		std::io::Read::read_to_end(&mut entry, &mut bytes)?;
+		unpacked.push((path, bytes));
+	}
+	ensure!(
+		unpacked.iter().map(|(key, bytes)| (key.as_str(), bytes.clone())).collect::<Vec<_>>()
+			== files.iter().map(|(key, bytes)| (*key, bytes.clone())).collect::<Vec<_>>(),
+		"the archive holds the three objects byte-exact"
+	);
+	let missing = signed(
+		&rest,
+		alice,
+		"POST",
+		"/v1/batch/rest-bucket/download",
+		br#"{"keys": ["batch/none"]}"#.to_vec(),
+		&[],
+	)
+	.await?;
+	ensure!(missing.status() == 404, "a missing key: {}", missing.status());
+
 	let openapi: serde_json::Value =
 		reqwest::get(format!("{rest}/v1/openapi.json")).await?.json().await?;
 	ensure!(

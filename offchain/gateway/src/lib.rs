@@ -10,6 +10,7 @@
 //! the scopes and expiry they gave: reads need `ReadShare`, writes `Upload`, deletions
 //! `Delete`. It never holds a user's key; it declares uploads as the user's operator.
 
+pub mod batch;
 pub mod cache;
 pub mod config;
 pub mod daemon;

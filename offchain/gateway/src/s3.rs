@@ -280,8 +280,11 @@ impl Drop for StagedFile {
 	}
 }
 
-/// A writer the SDK's download fills from a blocking thread; the bytes go to a body.
-struct ChannelWriter(tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>);
+/// A writer filled from a blocking thread (the SDK's download, an archive); the bytes
+/// go to a response body.
+pub(crate) struct ChannelWriter(
+	pub(crate) tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+);
 
 impl std::io::Write for ChannelWriter {
 	fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
