@@ -19,7 +19,6 @@ use axum::{
 use blake2::{digest::consts::U32, Blake2b, Digest as _};
 use bytes::Bytes;
 use deoss_chain::{AccountId, Scope};
-use deoss_client::{Meta, PutRequest, PutSource};
 use deoss_protocol::server::ApiError;
 use futures::{stream, StreamExt};
 use md5::Digest as _;
@@ -27,12 +26,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use crate::{
-	objects::authenticate,
-	s3::ChannelWriter,
-	state::{now_ms, ObjectRow},
-	Gateway,
-};
+use crate::{objects::authenticate, s3::ChannelWriter, state::now_ms, Gateway};
 
 /// Files of one batch at most.
 pub const MAX_FILES: usize = 100;
@@ -206,58 +200,20 @@ async fn put_one(
 	size: u64,
 	md5: [u8; 16],
 ) -> Result<String, ApiError> {
-	let chain = gateway.chain();
-	if chain
-		.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
-		.await
-		.map_err(|error| ApiError::unavailable("chain", error.to_string()))?
-		.is_some()
-	{
-		match gateway.authorized(&owner, Scope::Delete).await {
-			Ok(Ok(())) => {}
-			Ok(Err(denied)) => {
-				return Err(ApiError::forbidden(
-					"not_authorized",
-					format!("replacing {key} needs the Delete scope: {denied}"),
-				))
-			}
-			Err(error) => return Err(ApiError::unavailable("chain", error.to_string())),
-		}
-		gateway
-			.client
-			.delete(Some(owner), bucket.as_bytes(), key.as_bytes())
-			.await
-			.map_err(internal)?;
-	}
-	let request = PutRequest {
-		owner: Some(owner),
-		bucket: bucket.as_bytes().to_vec(),
-		name: key.as_bytes().to_vec(),
-		source: PutSource::Path(path.to_path_buf()),
-		layout: gateway.layout,
+	let staged = crate::Staged {
+		owner,
+		bucket,
+		key,
+		path,
+		size,
+		etag: hex::encode(md5),
+		content_type: content_type.into(),
+		metadata: Vec::new(),
 		regions: gateway.regions.clone(),
-		pinned: Vec::new(),
-		meta: Meta { content_type: content_type.into(), ..Meta::default() },
+		layout: gateway.layout,
 		options: Default::default(),
 	};
-	let outcome = gateway.client.put(request, |_| ()).await.map_err(internal)?;
-	gateway
-		.state
-		.put_object(
-			&owner,
-			bucket,
-			key,
-			&ObjectRow {
-				fid: outcome.fid.0,
-				size,
-				etag: hex::encode(md5),
-				content_type: content_type.into(),
-				metadata: Vec::new(),
-				modified_ms: now_ms(),
-			},
-		)
-		.map_err(internal)?;
-	gateway.metrics.bytes("in", size);
+	let (outcome, _) = gateway.store(staged).await.map_err(crate::objects::store_error)?;
 	Ok(format!("0x{}", hex::encode(outcome.fid.0)))
 }
 

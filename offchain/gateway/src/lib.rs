@@ -23,7 +23,10 @@ pub mod tus;
 
 use bytes::Bytes;
 use deoss_chain::{signer::ss58, AccountId, Chain, Scope};
-use deoss_client::{ClientError, DeossClient, GetRequest, Target};
+use deoss_client::{
+	ClientError, DeossClient, GetRequest, Meta, ObjectOptions, PutOutcome, PutRequest, PutSource,
+	Target,
+};
 use deoss_primitives::Layout;
 
 pub use config::GatewayConfig;
@@ -60,6 +63,52 @@ pub enum Denied {
 		/// What is missing.
 		scope: &'static str,
 	},
+}
+
+/// An object staged on disk, to be stored for its owner.
+pub struct Staged<'a> {
+	/// The owner.
+	pub owner: AccountId,
+	/// Its bucket.
+	pub bucket: &'a str,
+	/// Its key.
+	pub key: &'a str,
+	/// The staged bytes.
+	pub path: &'a std::path::Path,
+	/// Object bytes.
+	pub size: u64,
+	/// The S3 ETag, without quotes.
+	pub etag: String,
+	/// Content type.
+	pub content_type: String,
+	/// `x-amz-meta-*` pairs.
+	pub metadata: Vec<(String, String)>,
+	/// Regions it may be stored in.
+	pub regions: Vec<[u8; 2]>,
+	/// How it is encoded.
+	pub layout: Layout,
+	/// Compression and encryption.
+	pub options: ObjectOptions,
+}
+
+/// Why storing an object failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+	/// The key is empty or longer than S3 allows.
+	#[error("keys are 1 to 1024 bytes")]
+	BadKey,
+	/// An object of that key exists and the gateway may not delete it.
+	#[error("replacing the object needs the Delete scope: {0}")]
+	CannotReplace(Denied),
+	/// The owner has no such bucket.
+	#[error("no bucket {0}: create it first")]
+	NoSuchBucket(String),
+	/// The network or the chain refused or failed.
+	#[error(transparent)]
+	Client(#[from] ClientError),
+	/// The gateway's database.
+	#[error("the gateway's database: {0}")]
+	State(anyhow::Error),
 }
 
 /// What every API of the gateway shares.
@@ -111,6 +160,61 @@ impl Gateway {
 		let bytes = Bytes::from(bytes);
 		self.cache.put(fid, bytes.clone()).await;
 		Ok(Some(bytes))
+	}
+
+	/// Stores `staged` as its owner's object (the chain names one file per key, so an
+	/// object already there is deleted first, which needs the Delete scope), answering
+	/// once the chain stored it, and records what S3 needs of it. The outcome, and when.
+	pub async fn store(&self, staged: Staged<'_>) -> Result<(PutOutcome, i64), StoreError> {
+		let (owner, bucket, key) = (staged.owner, staged.bucket, staged.key);
+		if key.is_empty() || key.len() > 1024 {
+			return Err(StoreError::BadKey);
+		}
+		let chain = self.chain();
+		if chain
+			.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
+			.await
+			.map_err(ClientError::from)?
+			.is_some()
+		{
+			self.authorized(&owner, Scope::Delete)
+				.await
+				.map_err(ClientError::from)?
+				.map_err(StoreError::CannotReplace)?;
+			self.client.delete(Some(owner), bucket.as_bytes(), key.as_bytes()).await?;
+			self.state.delete_object(&owner, bucket, key).map_err(StoreError::State)?;
+		}
+		let request = PutRequest {
+			owner: Some(owner),
+			bucket: bucket.as_bytes().to_vec(),
+			name: key.as_bytes().to_vec(),
+			source: PutSource::Path(staged.path.to_path_buf()),
+			layout: staged.layout,
+			regions: staged.regions,
+			pinned: Vec::new(),
+			meta: Meta { content_type: staged.content_type.clone(), ..Meta::default() },
+			options: staged.options,
+		};
+		let outcome = self.client.put(request, |_| ()).await.map_err(|error| match error {
+			ClientError::Chain(deoss_chain::ChainError::Dispatch(text))
+				if text.contains("BucketNotFound") =>
+			{
+				StoreError::NoSuchBucket(bucket.to_string())
+			}
+			other => StoreError::Client(other),
+		})?;
+		let modified_ms = state::now_ms();
+		let row = state::ObjectRow {
+			fid: outcome.fid.0,
+			size: staged.size,
+			etag: staged.etag,
+			content_type: staged.content_type,
+			metadata: staged.metadata,
+			modified_ms,
+		};
+		self.state.put_object(&owner, bucket, key, &row).map_err(StoreError::State)?;
+		self.metrics.bytes("in", staged.size);
+		Ok((outcome, modified_ms))
 	}
 
 	/// Whether the gateway may act for `owner` within `scope`, with the reason when not.

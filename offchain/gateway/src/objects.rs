@@ -24,7 +24,7 @@ use axum::{
 };
 use blake2::{digest::consts::U32, Blake2b, Digest as _};
 use deoss_chain::{signer::ss58, AccountId, Scope};
-use deoss_client::{ClientError, GetRequest, Meta, ObjectOptions, PutRequest, PutSource, Target};
+use deoss_client::{ClientError, GetRequest, ObjectOptions, Target};
 use deoss_protocol::{auth::MAX_SKEW, server::ApiError, verify_signed_digest, AuthError};
 use futures::StreamExt;
 use md5::Digest as _;
@@ -64,7 +64,25 @@ pub async fn authenticate(
 	}
 }
 
-fn signed_path(request_uri: &axum::http::Uri) -> String {
+/// Checks a signed request without a body (a read, a delete) in `scope`: the signer
+/// and the request's parts.
+pub(crate) async fn authenticate_bodiless(
+	gateway: &Gateway,
+	request: Request,
+	scope: Scope,
+) -> Result<(AccountId, axum::http::request::Parts), ApiError> {
+	let started = now_ms();
+	let (parts, _) = request.into_parts();
+	let path = signed_path(&parts.uri);
+	let digest = deoss_protocol::auth::digest(b"");
+	let owner =
+		authenticate(gateway, &parts.headers, &parts.method, &path, &digest, scope, started)
+			.await?;
+	Ok((owner, parts))
+}
+
+/// The path and query a request was signed over.
+pub(crate) fn signed_path(request_uri: &axum::http::Uri) -> String {
 	request_uri
 		.path_and_query()
 		.map_or_else(|| request_uri.path().to_string(), |pq| pq.as_str().to_string())
@@ -161,66 +179,27 @@ pub async fn put_object(
 			format!("no bucket {bucket}: create it first"),
 		));
 	}
-	if chain
-		.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
-		.await
-		.map_err(chain_error)?
-		.is_some()
-	{
-		match gateway.authorized(&owner, Scope::Delete).await {
-			Ok(Ok(())) => {}
-			Ok(Err(denied)) => {
-				return Err(ApiError::forbidden(
-					"not_authorized",
-					format!("replacing {key} needs the Delete scope: {denied}"),
-				))
-			}
-			Err(error) => return Err(chain_error(error)),
-		}
-		gateway
-			.client
-			.delete(Some(owner), bucket.as_bytes(), key.as_bytes())
-			.await
-			.map_err(client_error)?;
-		gateway
-			.state
-			.delete_object(&owner, &bucket, &key)
-			.map_err(|error| ApiError::internal(error.to_string()))?;
-	}
 	let object_options = ObjectOptions {
 		compression: options.compress.then_some(deoss_pipeline::compress::DEFAULT_LEVEL),
 		cipher: options.encrypt.then(deoss_pipeline::ObjectCipher::generate),
 	};
-	let request = PutRequest {
-		owner: Some(owner),
-		bucket: bucket.as_bytes().to_vec(),
-		name: key.as_bytes().to_vec(),
-		source: PutSource::Path(staged.0.clone()),
-		layout,
-		regions,
-		pinned: Vec::new(),
-		meta: Meta { content_type: content_type.clone(), ..Meta::default() },
-		options: object_options,
-	};
-	let outcome = gateway.client.put(request, |_| ()).await.map_err(client_error)?;
 	let etag = hex::encode(md5);
-	gateway
-		.state
-		.put_object(
-			&owner,
-			&bucket,
-			&key,
-			&ObjectRow {
-				fid: outcome.fid.0,
-				size,
-				etag: etag.clone(),
-				content_type,
-				metadata: Vec::new(),
-				modified_ms: now_ms(),
-			},
-		)
-		.map_err(|error| ApiError::internal(error.to_string()))?;
-	gateway.metrics.bytes("in", size);
+	let (outcome, _) = gateway
+		.store(crate::Staged {
+			owner,
+			bucket: &bucket,
+			key: &key,
+			path: &staged.0,
+			size,
+			etag: etag.clone(),
+			content_type,
+			metadata: Vec::new(),
+			regions,
+			layout,
+			options: object_options,
+		})
+		.await
+		.map_err(store_error)?;
 	gateway.metrics.request("rest", "put", 201);
 	Ok((
 		StatusCode::CREATED,
@@ -238,6 +217,18 @@ pub async fn put_object(
 		})),
 	)
 		.into_response())
+}
+
+/// A failed [`Gateway::store`] as an answer.
+pub(crate) fn store_error(error: crate::StoreError) -> ApiError {
+	use crate::StoreError;
+	match error {
+		StoreError::BadKey => ApiError::bad_request("invalid_key", error.to_string()),
+		StoreError::CannotReplace(_) => ApiError::forbidden("not_authorized", error.to_string()),
+		StoreError::NoSuchBucket(_) => ApiError::not_found("no_such_bucket", error.to_string()),
+		StoreError::Client(error) => client_error(error),
+		StoreError::State(error) => ApiError::internal(format!("the gateway's database: {error}")),
+	}
 }
 
 fn chain_error(error: deoss_chain::ChainError) -> ApiError {
@@ -394,19 +385,7 @@ pub async fn get_object(
 	Query(options): Query<ReadOptions>,
 	request: Request,
 ) -> Result<Response, ApiError> {
-	let started = now_ms();
-	let (parts, _) = request.into_parts();
-	let path = signed_path(&parts.uri);
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&deoss_protocol::auth::digest(b""),
-		Scope::ReadShare,
-		started,
-	)
-	.await?;
+	let (owner, parts) = authenticate_bodiless(&gateway, request, Scope::ReadShare).await?;
 	let fid = object_fid(&gateway, &owner, &bucket, &key).await?;
 	let row = gateway
 		.state
@@ -442,19 +421,7 @@ pub async fn get_file(
 	Query(options): Query<ReadOptions>,
 	request: Request,
 ) -> Result<Response, ApiError> {
-	let started = now_ms();
-	let (parts, _) = request.into_parts();
-	let path = signed_path(&parts.uri);
-	authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&deoss_protocol::auth::digest(b""),
-		Scope::ReadShare,
-		started,
-	)
-	.await?;
+	let (_owner, parts) = authenticate_bodiless(&gateway, request, Scope::ReadShare).await?;
 	let fid = deoss_protocol::parse_fid(&fid)
 		.ok_or_else(|| ApiError::bad_request("invalid_fid", "a FID is 64 hex digits"))?;
 	if gateway.chain().file(&fid).await.map_err(chain_error)?.is_none() {
@@ -469,19 +436,7 @@ pub async fn delete_object(
 	Path((bucket, key)): Path<(String, String)>,
 	request: Request,
 ) -> Result<Response, ApiError> {
-	let started = now_ms();
-	let (parts, _) = request.into_parts();
-	let path = signed_path(&parts.uri);
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&deoss_protocol::auth::digest(b""),
-		Scope::Delete,
-		started,
-	)
-	.await?;
+	let (owner, _) = authenticate_bodiless(&gateway, request, Scope::Delete).await?;
 	object_fid(&gateway, &owner, &bucket, &key).await?;
 	gateway
 		.client
@@ -510,19 +465,7 @@ pub async fn list_objects(
 	Query(options): Query<ListOptions>,
 	request: Request,
 ) -> Result<Response, ApiError> {
-	let started = now_ms();
-	let (parts, _) = request.into_parts();
-	let path = signed_path(&parts.uri);
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&deoss_protocol::auth::digest(b""),
-		Scope::ReadShare,
-		started,
-	)
-	.await?;
+	let (owner, _) = authenticate_bodiless(&gateway, request, Scope::ReadShare).await?;
 	if gateway.chain().bucket(&owner, bucket.as_bytes()).await.map_err(chain_error)?.is_none() {
 		return Err(ApiError::not_found("no_such_bucket", format!("no bucket {bucket}")));
 	}
@@ -559,19 +502,7 @@ pub async fn location(
 	Path((bucket, key)): Path<(String, String)>,
 	request: Request,
 ) -> Result<Response, ApiError> {
-	let started = now_ms();
-	let (parts, _) = request.into_parts();
-	let path = signed_path(&parts.uri);
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&deoss_protocol::auth::digest(b""),
-		Scope::ReadShare,
-		started,
-	)
-	.await?;
+	let (owner, _) = authenticate_bodiless(&gateway, request, Scope::ReadShare).await?;
 	let fid = object_fid(&gateway, &owner, &bucket, &key).await?;
 	let chain = gateway.chain();
 	let record =

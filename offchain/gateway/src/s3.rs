@@ -21,7 +21,7 @@ use std::{
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use bytes::Bytes;
 use deoss_chain::{AccountId, Scope};
-use deoss_client::{ClientError, GetRequest, Meta, PutRequest, PutSource, Target};
+use deoss_client::{ClientError, GetRequest, Target};
 use futures::StreamExt;
 use md5::{Digest, Md5};
 use s3s::{
@@ -34,8 +34,8 @@ use s3s::{
 use tokio::io::AsyncWriteExt;
 
 use crate::{
-	state::{now_ms, ObjectRow, Part as PartRow},
-	Denied, Gateway,
+	state::{now_ms, Part as PartRow},
+	Denied, Gateway, StoreError,
 };
 
 /// Header naming the FID an object was stored as.
@@ -414,8 +414,7 @@ impl S3Gateway {
 		}
 	}
 
-	/// Stores the staged file as `owner`'s `bucket/key`, replacing what was there, and
-	/// records it. Answers once the chain stored it.
+	/// Stores the staged file as `owner`'s `bucket/key` ([`Gateway::store`]).
 	#[allow(clippy::too_many_arguments)]
 	async fn store(
 		&self,
@@ -430,63 +429,31 @@ impl S3Gateway {
 		regions: Vec<[u8; 2]>,
 	) -> S3Result<(deoss_primitives::Fid, i64)> {
 		let gateway = self.gateway();
-		if key.is_empty() || key.len() > 1024 {
-			return Err(s3_error!(KeyTooLongError, "keys are 1 to 1024 bytes"));
-		}
-		let chain = gateway.chain();
-		if chain
-			.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
-			.await
-			.map_err(chain_error)?
-			.is_some()
-		{
-			// S3 replaces; the chain names one file per key, so the old one goes first.
-			gateway.authorized(&owner, Scope::Delete).await.map_err(chain_error)?.map_err(
-				|reason| {
-					S3Error::with_message(
-						S3ErrorCode::AccessDenied,
-						format!("replacing {key} needs the Delete scope: {reason}"),
-					)
-				},
-			)?;
-			gateway
-				.client
-				.delete(Some(owner), bucket.as_bytes(), key.as_bytes())
-				.await
-				.map_err(client_error)?;
-			gateway.state.delete_object(&owner, bucket, key).map_err(internal)?;
-		}
-		let request = PutRequest {
-			owner: Some(owner),
-			bucket: bucket.as_bytes().to_vec(),
-			name: key.as_bytes().to_vec(),
-			source: PutSource::Path(path.to_path_buf()),
-			layout: gateway.layout,
+		let staged = crate::Staged {
+			owner,
+			bucket,
+			key,
+			path,
+			size,
+			etag,
+			content_type,
+			metadata,
 			regions,
-			pinned: Vec::new(),
-			meta: Meta { content_type: content_type.clone(), ..Meta::default() },
+			layout: gateway.layout,
 			options: Default::default(),
 		};
-		let outcome = gateway.client.put(request, |_| ()).await.map_err(|error| match error {
-			ClientError::Chain(deoss_chain::ChainError::Dispatch(text))
-				if text.contains("BucketNotFound") =>
-			{
-				s3_error!(NoSuchBucket, "no bucket {bucket}")
+		match gateway.store(staged).await {
+			Ok((outcome, modified_ms)) => Ok((outcome.fid, modified_ms)),
+			Err(StoreError::BadKey) => Err(s3_error!(KeyTooLongError, "keys are 1 to 1024 bytes")),
+			Err(StoreError::NoSuchBucket(bucket)) => {
+				Err(s3_error!(NoSuchBucket, "no bucket {bucket}"))
 			}
-			other => client_error(other),
-		})?;
-		let modified_ms = now_ms();
-		gateway
-			.state
-			.put_object(
-				&owner,
-				bucket,
-				key,
-				&ObjectRow { fid: outcome.fid.0, size, etag, content_type, metadata, modified_ms },
-			)
-			.map_err(internal)?;
-		gateway.metrics.bytes("in", size);
-		Ok((outcome.fid, modified_ms))
+			Err(error @ StoreError::CannotReplace(_)) => {
+				Err(S3Error::with_message(S3ErrorCode::AccessDenied, error.to_string()))
+			}
+			Err(StoreError::Client(error)) => Err(client_error(error)),
+			Err(StoreError::State(error)) => Err(internal(error)),
+		}
 	}
 
 	/// The object's bytes `range` as a body, streamed from the miners as they are
@@ -587,6 +554,23 @@ struct Page {
 	prefixes: Vec<String>,
 	truncated: bool,
 	last: Option<String>,
+}
+
+impl Page {
+	/// The page as S3 lists it: the objects, then the common prefixes.
+	fn entries(&self, listing: &[(String, Found)]) -> (Vec<Object>, Vec<CommonPrefix>) {
+		let objects = self
+			.objects
+			.iter()
+			.map(|(key, index)| S3Gateway::object_entry(key.clone(), &listing[*index].1))
+			.collect();
+		let prefixes = self
+			.prefixes
+			.iter()
+			.map(|prefix| CommonPrefix { prefix: Some(prefix.clone()) })
+			.collect();
+		(objects, prefixes)
+	}
 }
 
 fn page(
@@ -1110,16 +1094,7 @@ impl S3 for S3Gateway {
 		let listing = self.listing(&owner, &input.bucket).await?;
 		let prefix = input.prefix.clone().unwrap_or_default();
 		let page = page(&listing, &prefix, input.delimiter.as_deref(), after.as_deref(), max);
-		let contents: Vec<Object> = page
-			.objects
-			.iter()
-			.map(|(key, index)| Self::object_entry(key.clone(), &listing[*index].1))
-			.collect();
-		let prefixes: Vec<CommonPrefix> = page
-			.prefixes
-			.iter()
-			.map(|prefix| CommonPrefix { prefix: Some(prefix.clone()) })
-			.collect();
+		let (contents, prefixes) = page.entries(&listing);
 		Ok(S3Response::new(ListObjectsV2Output {
 			name: Some(input.bucket.clone()),
 			prefix: Some(prefix),
@@ -1151,16 +1126,7 @@ impl S3 for S3Gateway {
 		let prefix = input.prefix.clone().unwrap_or_default();
 		let page =
 			page(&listing, &prefix, input.delimiter.as_deref(), input.marker.as_deref(), max);
-		let contents: Vec<Object> = page
-			.objects
-			.iter()
-			.map(|(key, index)| Self::object_entry(key.clone(), &listing[*index].1))
-			.collect();
-		let prefixes: Vec<CommonPrefix> = page
-			.prefixes
-			.iter()
-			.map(|prefix| CommonPrefix { prefix: Some(prefix.clone()) })
-			.collect();
+		let (contents, prefixes) = page.entries(&listing);
 		Ok(S3Response::new(ListObjectsOutput {
 			name: Some(input.bucket.clone()),
 			prefix: Some(prefix),

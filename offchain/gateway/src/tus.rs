@@ -20,7 +20,6 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use deoss_chain::Scope;
-use deoss_client::{Meta, PutRequest, PutSource};
 use deoss_protocol::server::ApiError;
 use futures::StreamExt;
 use md5::Digest as _;
@@ -28,7 +27,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::{
 	objects::authenticate,
-	state::{now_ms, ObjectRow, TusUpload},
+	state::{now_ms, TusUpload},
 	Gateway,
 };
 
@@ -329,21 +328,6 @@ async fn append(
 /// Stores a complete upload as its object and forgets the upload.
 async fn finish(gateway: &Gateway, upload: &TusUpload) -> Result<(), ApiError> {
 	let path = gateway.state.tus_path(&upload.id);
-	let chain = gateway.chain();
-	let owner = upload.owner;
-	let (bucket, key) = (upload.bucket.as_str(), upload.key.as_str());
-	if chain
-		.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
-		.await
-		.map_err(|error| ApiError::unavailable("chain", error.to_string()))?
-		.is_some()
-	{
-		gateway
-			.client
-			.delete(Some(owner), bucket.as_bytes(), key.as_bytes())
-			.await
-			.map_err(|error| ApiError::internal(error.to_string()))?;
-	}
 	let regions = match &upload.regions {
 		Some(text) => deoss_protocol::parse_regions(text).map_err(ApiError::internal)?,
 		None => gateway.regions.clone(),
@@ -368,38 +352,20 @@ async fn finish(gateway: &Gateway, upload: &TusUpload) -> Result<(), ApiError> {
 		.map_err(|error| ApiError::internal(error.to_string()))?
 		.map_err(|error| ApiError::internal(error.to_string()))?
 	};
-	let request = PutRequest {
-		owner: Some(owner),
-		bucket: bucket.as_bytes().to_vec(),
-		name: key.as_bytes().to_vec(),
-		source: PutSource::Path(path.clone()),
-		layout: gateway.layout,
+	let staged = crate::Staged {
+		owner: upload.owner,
+		bucket: &upload.bucket,
+		key: &upload.key,
+		path: &path,
+		size: upload.length,
+		etag: hex::encode(md5),
+		content_type: upload.content_type.clone(),
+		metadata: Vec::new(),
 		regions,
-		pinned: Vec::new(),
-		meta: Meta { content_type: upload.content_type.clone(), ..Meta::default() },
+		layout: gateway.layout,
 		options: Default::default(),
 	};
-	let outcome = gateway
-		.client
-		.put(request, |_| ())
-		.await
-		.map_err(|error| ApiError::internal(format!("storing the upload: {error}")))?;
-	gateway
-		.state
-		.put_object(
-			&owner,
-			bucket,
-			key,
-			&ObjectRow {
-				fid: outcome.fid.0,
-				size: upload.length,
-				etag: hex::encode(md5),
-				content_type: upload.content_type.clone(),
-				metadata: Vec::new(),
-				modified_ms: now_ms(),
-			},
-		)
-		.map_err(|error| ApiError::internal(error.to_string()))?;
+	let (outcome, _) = gateway.store(staged).await.map_err(crate::objects::store_error)?;
 	gateway.state.delete_tus(&upload.id).map_err(|error| ApiError::internal(error.to_string()))?;
 	tracing::info!(id = %upload.id, fid = %outcome.fid, "tus upload stored");
 	Ok(())
