@@ -94,6 +94,31 @@ pub struct Service {
 }
 
 impl Service {
+	/// A service not started yet: `binary run --config <config>`, logging to `log_path`.
+	#[allow(clippy::too_many_arguments)]
+	pub fn new(
+		name: &str,
+		account: Keypair,
+		endpoint: String,
+		region: String,
+		config: PathBuf,
+		data_dir: PathBuf,
+		binary: PathBuf,
+		log_path: PathBuf,
+	) -> Self {
+		Self {
+			name: name.into(),
+			account,
+			endpoint,
+			region,
+			config,
+			data_dir,
+			binary,
+			log_path,
+			child: None,
+		}
+	}
+
 	/// The account id.
 	pub fn id(&self) -> [u8; 32] {
 		self.account.public_key().0

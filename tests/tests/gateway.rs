@@ -196,6 +196,37 @@ async fn run(system: &mut System) -> Result<()> {
 
 	rest_api(system, &alice, &charlie).await?;
 
+	// A second gateway on the same database serves the same users: the keys the first
+	// issued, the objects and metadata it recorded.
+	let (mut second, s3) = second_gateway(system)?;
+	second.start()?;
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	while !http
+		.get(format!("{}/health", second.endpoint))
+		.send()
+		.await
+		.is_ok_and(|r| r.status().is_success())
+	{
+		ensure!(
+			std::time::Instant::now() < deadline,
+			"the second gateway did not start:\n{}",
+			second.log()
+		);
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	let check = python(
+		system,
+		&["-c", "import boto3, os; s3 = boto3.client('s3', endpoint_url=os.environ['SECOND'], region_name='us-east-1'); got = s3.get_object(Bucket='restart-bucket', Key='tus/resumed.bin'); assert got['ContentType'] == 'application/x-resumed'; assert len(got['Body'].read()) == 5 * 1024 * 1024 + 123; print('served by the second gateway')"],
+		&[("AWS_ACCESS_KEY_ID", &key), ("AWS_SECRET_ACCESS_KEY", &secret), ("SECOND", &s3)],
+	)?;
+	ensure!(
+		check.status.success(),
+		"second gateway: {}\n{}",
+		String::from_utf8_lossy(&check.stderr),
+		second.log()
+	);
+	ensure!(second.stop(), "the second gateway stops on SIGTERM");
+
 	// Health and metrics.
 	let health: serde_json::Value = http.get(format!("{rest}/health")).send().await?.json().await?;
 	ensure!(health["status"] == "ok", "health: {health}");
@@ -430,4 +461,37 @@ async fn rest_api(system: &System, alice: &Keypair, charlie: &Keypair) -> Result
 			&& openapi["paths"]["/v1/objects/{bucket}/{key}"]["put"].is_object()
 	);
 	Ok(())
+}
+
+/// A second gateway process with the first one's key and data directory, on other
+/// ports; and its S3 URL.
+fn second_gateway(system: &System) -> Result<(deoss_e2e::system::Service, String)> {
+	let first = system.gateway.as_ref().context("a gateway")?;
+	let home = system.dir.join("gateway-2");
+	std::fs::create_dir_all(&home)?;
+	let free =
+		|| -> Result<u16> { Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()) };
+	let (rest, s3) = (free()?, free()?);
+	let first_home = first.config.parent().context("the first gateway's directory")?;
+	let config = home.join("gateway.toml");
+	std::fs::write(
+		&config,
+		format!(
+			"chain_url = \"{}\"\nkey_file = \"{}\"\ndata_dir = \"{}\"\nrest_listen = \"127.0.0.1:{rest}\"\ns3_listen = \"127.0.0.1:{s3}\"\nregions = [\"DE\", \"FR\", \"US\"]\nlayout = \"2+2\"\n",
+			system.url(),
+			first_home.join("account.key").display(),
+			first.data_dir.display(),
+		),
+	)?;
+	let service = deoss_e2e::system::Service::new(
+		"gateway-2",
+		first.account.clone(),
+		format!("http://127.0.0.1:{rest}"),
+		String::new(),
+		config,
+		first.data_dir.clone(),
+		deoss_e2e::gateway_binary()?,
+		home.join("gateway.log"),
+	);
+	Ok((service, format!("http://127.0.0.1:{s3}")))
 }
