@@ -142,6 +142,15 @@ impl Chain {
 		&self.client
 	}
 
+	/// Makes the next read take a fresh view of the last finalized block: for a caller
+	/// that saw a finalized event (a file stored by someone else's transaction) and
+	/// must read what it changed.
+	pub fn refresh_view(&self) {
+		if let Ok(mut latest) = self.latest.lock() {
+			*latest = None;
+		}
+	}
+
 	/// The last finalized block, as seen at most [`VIEW_REUSE`] ago.
 	async fn at_finalized(&self) -> Result<AtBlock> {
 		Ok(self.view(false).await?.0)
@@ -238,9 +247,7 @@ impl Chain {
 				}
 				Ok(events) => {
 					// Reads after a write see it: the next one takes a fresh view.
-					if let Ok(mut latest) = self.latest.lock() {
-						*latest = None;
-					}
+					self.refresh_view();
 					return Ok(events);
 				}
 				other => return other,

@@ -286,6 +286,8 @@ impl DeossClient {
 					match event {
 						ChainEvent::DealAssigned(deal) => assigned = Some(deal),
 						ChainEvent::OwnerAdded(_) => {
+							// Reads after the put see the stored file.
+							self.chain.refresh_view();
 							progress(Stage::Stored);
 							let record = self.chain.file(&encoded.fid).await?;
 							return Ok(PutOutcome {
@@ -320,6 +322,8 @@ impl DeossClient {
 						.await?
 					{
 						Waited::Stored(miners) => {
+							// Reads after the put see the stored file.
+							self.chain.refresh_view();
 							progress(Stage::Stored);
 							return Ok(PutOutcome {
 								fid: encoded.fid,

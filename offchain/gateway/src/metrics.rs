@@ -47,7 +47,11 @@ impl Metrics {
 				let _ = writeln!(out, "# TYPE {name} counter");
 				last = name;
 			}
-			let _ = writeln!(out, "{name}{{{labels}}} {value}");
+			if labels.is_empty() {
+				let _ = writeln!(out, "{name} {value}");
+			} else {
+				let _ = writeln!(out, "{name}{{{labels}}} {value}");
+			}
 		}
 		out
 	}
@@ -63,7 +67,9 @@ mod tests {
 		metrics.request("s3", "PutObject", 200);
 		metrics.request("s3", "PutObject", 200);
 		metrics.bytes("in", 10);
+		metrics.add("deoss_gateway_cache_hits_total", String::new(), 3);
 		let text = metrics.render();
+		assert!(text.contains("\ndeoss_gateway_cache_hits_total 3\n"));
 		assert!(text.contains("# TYPE deoss_gateway_requests_total counter\n"));
 		assert!(text.contains(
 			"deoss_gateway_requests_total{api=\"s3\",op=\"PutObject\",status=\"200\"} 2\n"
