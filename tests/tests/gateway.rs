@@ -381,6 +381,8 @@ async fn rest_api(system: &System, alice: &Keypair, charlie: &Keypair) -> Result
 	let raw = raw.bytes().await?;
 	ensure!(!raw.windows(8).any(|window| window == b"for alic"), "the raw payload is ciphertext");
 
+	share_by_proxy_reencryption(system, &rest, alice).await?;
+
 	let deleted =
 		signed(&rest, alice, "DELETE", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[])
 			.await?;
@@ -494,4 +496,103 @@ fn second_gateway(system: &System) -> Result<(deoss_e2e::system::Service, String
 		home.join("gateway.log"),
 	);
 	Ok((service, format!("http://127.0.0.1:{s3}")))
+}
+
+/// Alice lets Ferdie read her encrypted `rest-bucket/secret.txt` through the gateway:
+/// she seals the object's cipher to her Umbral key and hands the gateway a key fragment
+/// for Ferdie; the gateway re-encrypts the capsule for him, and only he can open it.
+async fn share_by_proxy_reencryption(system: &System, rest: &str, alice: &Keypair) -> Result<()> {
+	use codec::{Decode, Encode};
+	use deoss_client::{format::ObjectHeader, DeossClient, GetRequest, Target};
+	use deoss_pipeline::{
+		sharing::{self, SecretKey, SharedKey, Signer},
+		AccountSecret, ObjectCipher,
+	};
+
+	let raw_request = |who: &Keypair| {
+		let client = DeossClient::new(system.chain.clone(), who.clone());
+		let mut request = GetRequest::new(Target::Object {
+			owner: Some(alice.public_key().0),
+			bucket: b"rest-bucket".to_vec(),
+			name: b"secret.txt".to_vec(),
+		});
+		request.raw = true;
+		async move { client.get_bytes(request).await }
+	};
+	let ferdie = parse_secret("//Ferdie")?;
+	let hexed = |bytes: &[u8]| format!("0x{}", hex::encode(bytes));
+
+	// Alice, with her own key: the object's cipher from its header.
+	let payload = raw_request(alice).await?;
+	let (header, body_offset) =
+		ObjectHeader::parse(&payload)?.context("an encrypted object has a header")?;
+	let encryption = header.encryption.clone().context("encrypted")?;
+	let alice_secret =
+		AccountSecret::from_bytes(*deoss_chain::AccountKey::parse("//Alice")?.secret_scalar())?;
+	let data_key = deoss_pipeline::unwrap_with_account(&encryption.owner_key, &alice_secret)?;
+	let cipher = ObjectCipher::from_parts(data_key, encryption.nonce_prefix);
+	let alice_umbral = SecretKey::random();
+	let signer = Signer::new(SecretKey::random());
+	let ferdie_umbral = SecretKey::random();
+	let shared = SharedKey::seal(&cipher, &alice_umbral.public_key())?;
+	let grant = sharing::grant(&alice_umbral, &signer, &ferdie_umbral.public_key(), 1, 1)?;
+	let body = serde_json::to_vec(&serde_json::json!({
+		"grantee": hexed(&ferdie.public_key().0),
+		"shared_key": hexed(&shared.encode()),
+		"key_fragment": hexed(&grant.key_fragments[0]),
+		"owner_key": hexed(&alice_umbral.public_key().to_compressed_bytes()),
+		"verifying_key": hexed(&signer.verifying_key().to_compressed_bytes()),
+		"grantee_key": hexed(&ferdie_umbral.public_key().to_compressed_bytes()),
+	}))?;
+	let granted =
+		signed(rest, alice, "POST", "/v1/shares/rest-bucket/secret.txt", body.clone(), &[]).await?;
+	ensure!(granted.status() == 201, "share: {} {}", granted.status(), granted.text().await?);
+	// A fragment checked against another grantee key is refused.
+	let mut wrong: serde_json::Value = serde_json::from_slice(&body)?;
+	wrong["grantee_key"] = hexed(&SecretKey::random().public_key().to_compressed_bytes()).into();
+	let refused = signed(
+		rest,
+		alice,
+		"POST",
+		"/v1/shares/rest-bucket/secret.txt",
+		serde_json::to_vec(&wrong)?,
+		&[],
+	)
+	.await?;
+	ensure!(refused.status() == 400, "a fragment for another key: {}", refused.status());
+
+	// Ferdie: the capsule fragment from the gateway, the ciphertext from the miners.
+	let path = format!("/v1/shared/{}/rest-bucket/secret.txt", hexed(&alice.public_key().0));
+	let answer = signed(rest, &ferdie, "GET", &path, Vec::new(), &[]).await?;
+	ensure!(answer.status() == 200, "shared: {}", answer.status());
+	let answer: serde_json::Value = answer.json().await?;
+	let unhex = |name: &str| -> Result<Vec<u8>> {
+		Ok(hex::decode(answer[name].as_str().context("a field")?.trim_start_matches("0x"))?)
+	};
+	let shared = SharedKey::decode(&mut &unhex("shared_key")?[..])?;
+	let owner_key = sharing::PublicKey::try_from_compressed_bytes(&unhex("owner_key")?)
+		.map_err(anyhow::Error::msg)?;
+	let verifying = sharing::PublicKey::try_from_compressed_bytes(&unhex("verifying_key")?)
+		.map_err(anyhow::Error::msg)?;
+	let fragment = unhex("capsule_fragment")?;
+	let opened =
+		shared.open_as_grantee(&ferdie_umbral, &owner_key, &verifying, &[fragment.clone()])?;
+	let payload = raw_request(&ferdie).await?;
+	let fid = <[u8; 32]>::try_from(unhex("fid")?).map_err(|_| anyhow::anyhow!("a FID"))?;
+	let layout = system.chain.file(&deoss_primitives::Fid(fid)).await?.context("stored")?.layout();
+	let options = header.options(Some(opened.key().clone()));
+	let mut plain = Vec::new();
+	std::io::Read::read_to_end(
+		&mut deoss_pipeline::object_reader(&payload[body_offset..], &options, layout.segment_size)?,
+		&mut plain,
+	)?;
+	ensure!(plain == b"for alice only", "Ferdie reads the shared object");
+	// Nobody else opens the answer, and nobody else gets one.
+	ensure!(shared
+		.open_as_grantee(&SecretKey::random(), &owner_key, &verifying, &[fragment])
+		.is_err());
+	let dave = parse_secret("//Dave")?;
+	let stranger = signed(rest, &dave, "GET", &path, Vec::new(), &[]).await?;
+	ensure!(stranger.status() == 404, "not shared with Dave: {}", stranger.status());
+	Ok(())
 }

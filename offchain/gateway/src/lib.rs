@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod objects;
 pub mod rest;
 pub mod s3;
+pub mod share;
 pub mod state;
 pub mod tus;
 

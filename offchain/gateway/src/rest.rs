@@ -18,7 +18,7 @@ use deoss_protocol::{auth::MAX_SKEW, server::ApiError, verify_signature, AuthErr
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{batch, objects, state::now_ms, tus, Gateway};
+use crate::{batch, objects, share, state::now_ms, tus, Gateway};
 
 /// Route of the credentials request.
 pub const CREDENTIALS_PATH: &str = "/v1/credentials";
@@ -69,6 +69,8 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 			get(objects::get_object).put(objects::put_object).delete(objects::delete_object),
 		)
 		.route("/v1/objects/{bucket}", get(objects::list_objects))
+		.route("/v1/shares/{bucket}/{*key}", post(share::grant))
+		.route("/v1/shared/{owner}/{bucket}/{*key}", get(share::open))
 		.route("/v1/batch/{bucket}", post(batch::upload))
 		.route("/v1/batch/{bucket}/download", post(batch::download))
 		.route("/v1/files/{fid}", get(objects::get_file))

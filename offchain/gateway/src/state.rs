@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS tus_uploads (
 	regions TEXT,
 	created_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS shares (
+	owner BLOB NOT NULL,
+	bucket TEXT NOT NULL,
+	key TEXT NOT NULL,
+	grantee BLOB NOT NULL,
+	fid BLOB NOT NULL,
+	grant_json TEXT NOT NULL,
+	PRIMARY KEY (owner, bucket, key, grantee)
+);
 CREATE TABLE IF NOT EXISTS seen_requests (
 	signature BLOB PRIMARY KEY,
 	expires_ms INTEGER NOT NULL
@@ -548,6 +557,44 @@ impl State {
 			Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error.into()),
 			_ => Ok(()),
 		}
+	}
+
+	// --- shares by proxy re-encryption
+
+	/// Keeps what lets `grantee` read `owner`'s `bucket/key` (file `fid`).
+	pub fn put_share(
+		&self,
+		owner: &AccountId,
+		bucket: &str,
+		key: &str,
+		grantee: &AccountId,
+		fid: &[u8; 32],
+		grant_json: &str,
+	) -> Result<()> {
+		self.db().execute(
+			"INSERT OR REPLACE INTO shares (owner, bucket, key, grantee, fid, grant_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			params![&owner[..], bucket, key, &grantee[..], &fid[..], grant_json],
+		)?;
+		Ok(())
+	}
+
+	/// The share of `owner`'s `bucket/key` with `grantee`: the FID shared and the grant.
+	pub fn share(
+		&self,
+		owner: &AccountId,
+		bucket: &str,
+		key: &str,
+		grantee: &AccountId,
+	) -> Result<Option<([u8; 32], String)>> {
+		let found = self
+			.db()
+			.query_row(
+				"SELECT fid, grant_json FROM shares WHERE owner = ?1 AND bucket = ?2 AND key = ?3 AND grantee = ?4",
+				params![&owner[..], bucket, key, &grantee[..]],
+				|row| Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, String>(1)?)),
+			)
+			.optional()?;
+		Ok(found.and_then(|(fid, grant)| Some((fid.try_into().ok()?, grant))))
 	}
 
 	// --- replays of signed REST requests
