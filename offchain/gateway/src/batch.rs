@@ -231,25 +231,8 @@ pub async fn download(
 	Path(bucket): Path<String>,
 	request: Request,
 ) -> Result<Response, ApiError> {
-	let started = now_ms();
-	let (parts, body) = request.into_parts();
-	let path = parts
-		.uri
-		.path_and_query()
-		.map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string());
-	let body = axum::body::to_bytes(body, 1 << 20).await.map_err(|error| {
-		ApiError::bad_request("body", format!("a JSON body of at most 1 MiB: {error}"))
-	})?;
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&deoss_protocol::auth::digest(&body),
-		Scope::ReadShare,
-		started,
-	)
-	.await?;
+	let (owner, _, body) =
+		crate::objects::authenticate_small(&gateway, request, Scope::ReadShare, 1 << 20).await?;
 	let wanted: Wanted = serde_json::from_slice(&body).map_err(|error| {
 		ApiError::bad_request("invalid_json", format!("expected {{\"keys\": [...]}}: {error}"))
 	})?;

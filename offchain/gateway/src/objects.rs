@@ -71,14 +71,29 @@ pub(crate) async fn authenticate_bodiless(
 	request: Request,
 	scope: Scope,
 ) -> Result<(AccountId, axum::http::request::Parts), ApiError> {
+	let (owner, parts, _) = authenticate_small(gateway, request, scope, 0).await?;
+	Ok((owner, parts))
+}
+
+/// Checks a signed request with a small body (JSON, at most `limit` bytes) in `scope`:
+/// the signer, the request's parts and the body.
+pub(crate) async fn authenticate_small(
+	gateway: &Gateway,
+	request: Request,
+	scope: Scope,
+	limit: usize,
+) -> Result<(AccountId, axum::http::request::Parts, Bytes), ApiError> {
 	let started = now_ms();
-	let (parts, _) = request.into_parts();
+	let (parts, body) = request.into_parts();
 	let path = signed_path(&parts.uri);
-	let digest = deoss_protocol::auth::digest(b"");
+	let body = axum::body::to_bytes(body, limit).await.map_err(|error| {
+		ApiError::bad_request("body", format!("a body of at most {limit} bytes: {error}"))
+	})?;
+	let digest = deoss_protocol::auth::digest(&body);
 	let owner =
 		authenticate(gateway, &parts.headers, &parts.method, &path, &digest, scope, started)
 			.await?;
-	Ok((owner, parts))
+	Ok((owner, parts, body))
 }
 
 /// The path and query a request was signed over.

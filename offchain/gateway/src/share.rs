@@ -27,11 +27,7 @@ use deoss_pipeline::sharing::{reencrypt_for_grantee, PublicKey, SharedKey};
 use deoss_protocol::{auth::MAX_SKEW, server::ApiError, verify_signature, AuthError};
 use serde::{Deserialize, Serialize};
 
-use crate::{
-	objects::{authenticate, signed_path},
-	state::now_ms,
-	Gateway,
-};
+use crate::{objects::signed_path, state::now_ms, Gateway};
 
 /// What an owner hands the gateway to let one grantee read one object.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -104,22 +100,8 @@ pub async fn grant(
 	Path((bucket, key)): Path<(String, String)>,
 	request: Request,
 ) -> Result<Response, ApiError> {
-	let started = now_ms();
-	let (parts, body) = request.into_parts();
-	let path = signed_path(&parts.uri);
-	let body = axum::body::to_bytes(body, 64 << 10).await.map_err(|error| {
-		ApiError::bad_request("body", format!("a JSON body of at most 64 KiB: {error}"))
-	})?;
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&deoss_protocol::auth::digest(&body),
-		Scope::ReadShare,
-		started,
-	)
-	.await?;
+	let (owner, _, body) =
+		crate::objects::authenticate_small(&gateway, request, Scope::ReadShare, 64 << 10).await?;
 	let grant: ShareGrant = serde_json::from_slice(&body)
 		.map_err(|error| ApiError::bad_request("invalid_json", error.to_string()))?;
 	let grantee = deoss_protocol::parse_account_hex(&grant.grantee)
