@@ -351,6 +351,13 @@ async fn rest_api(system: &System, alice: &Keypair, charlie: &Keypair) -> Result
 	let forged = forged.send().await?;
 	ensure!(forged.status() == 401, "a changed body: {}", forged.status());
 	ensure!(forged.text().await?.contains("digest_mismatch"));
+	// An unsigned upload is refused (before its body is staged).
+	let unsigned = reqwest::Client::new()
+		.put(format!("{rest}/v1/objects/rest-bucket/unsigned"))
+		.body(vec![0u8; 1024])
+		.send()
+		.await?;
+	ensure!(unsigned.status() == 401, "an unsigned put: {}", unsigned.status());
 	let dave = parse_secret("//Dave")?;
 	let stranger =
 		signed(&rest, &dave, "GET", "/v1/objects/rest-bucket/docs/a.bin", Vec::new(), &[]).await?;

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use crate::{objects::authenticate, s3::ChannelWriter, state::now_ms, Gateway};
+use crate::{s3::ChannelWriter, state::now_ms, Gateway};
 
 /// Files of one batch at most.
 pub const MAX_FILES: usize = 100;
@@ -69,7 +69,11 @@ pub async fn upload(
 			)
 		})?;
 
-	// The raw body to disk, hashed, before a byte of it is trusted.
+	// Signature, clock, replay and authorization before the body is read; then the raw
+	// body to disk, hashed, and held to the digest signed before a byte of it is parsed.
+	let (owner, claimed) =
+		crate::objects::authenticate_before_body(&gateway, &parts, &path, Scope::Upload, started)
+			.await?;
 	let raw = Staged(gateway.state.staging_file("batch"));
 	let mut file = tokio::fs::File::create(&raw.0).await.map_err(internal)?;
 	let mut hasher = Blake2b::<U32>::new();
@@ -83,16 +87,9 @@ pub async fn upload(
 	file.flush().await.map_err(internal)?;
 	drop(file);
 	let digest: [u8; 32] = hasher.finalize().into();
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&digest,
-		Scope::Upload,
-		started,
-	)
-	.await?;
+	if digest != claimed {
+		return Err(ApiError::from(deoss_protocol::AuthError::DigestMismatch));
+	}
 	if gateway
 		.chain()
 		.bucket(&owner, bucket.as_bytes())

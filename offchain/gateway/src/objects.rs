@@ -75,6 +75,30 @@ pub(crate) async fn authenticate_bodiless(
 	Ok((owner, parts))
 }
 
+/// Checks a signed request whose (large) body has not been read yet, against the
+/// digest it claims: the signer and that digest, which the body must then match.
+pub(crate) async fn authenticate_before_body(
+	gateway: &Gateway,
+	parts: &axum::http::request::Parts,
+	path: &str,
+	scope: Scope,
+	started_ms: i64,
+) -> Result<(AccountId, [u8; 32]), ApiError> {
+	let claimed = parts
+		.headers
+		.get(deoss_protocol::auth::DIGEST_HEADER)
+		.ok_or(AuthError::Missing(deoss_protocol::auth::DIGEST_HEADER))?
+		.to_str()
+		.ok()
+		.and_then(|text| hex::decode(text.strip_prefix("0x").unwrap_or(text)).ok())
+		.and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+		.ok_or(AuthError::Malformed(deoss_protocol::auth::DIGEST_HEADER))?;
+	let owner =
+		authenticate(gateway, &parts.headers, &parts.method, path, &claimed, scope, started_ms)
+			.await?;
+	Ok((owner, claimed))
+}
+
 /// Checks a signed request with a small body (JSON, at most `limit` bytes) in `scope`:
 /// the signer, the request's parts and the body.
 pub(crate) async fn authenticate_small(
@@ -152,18 +176,14 @@ pub async fn put_object(
 	let started = now_ms();
 	let (parts, body) = request.into_parts();
 	let path = signed_path(&parts.uri);
+	// Signature, clock, replay and authorization before a byte of the body is read.
+	let (owner, claimed) =
+		authenticate_before_body(&gateway, &parts, &path, Scope::Upload, started).await?;
 	let staged = Staged(gateway.state.staging_file("rest"));
 	let (digest, md5, size) = stage(body, &staged.0).await?;
-	let owner = authenticate(
-		&gateway,
-		&parts.headers,
-		&parts.method,
-		&path,
-		&digest,
-		Scope::Upload,
-		started,
-	)
-	.await?;
+	if digest != claimed {
+		return Err(ApiError::from(AuthError::DigestMismatch));
+	}
 	let regions = match &options.regions {
 		Some(text) => deoss_protocol::parse_regions(text)
 			.map_err(|error| ApiError::bad_request("invalid_regions", error))?,
