@@ -90,18 +90,7 @@ pub async fn upload(
 	if digest != claimed {
 		return Err(ApiError::from(deoss_protocol::AuthError::DigestMismatch));
 	}
-	if gateway
-		.chain()
-		.bucket(&owner, bucket.as_bytes())
-		.await
-		.map_err(|error| ApiError::unavailable("chain", error.to_string()))?
-		.is_none()
-	{
-		return Err(ApiError::not_found(
-			"no_such_bucket",
-			format!("no bucket {bucket}: create it first"),
-		));
-	}
+	crate::objects::require_bucket(&gateway, &owner, &bucket).await?;
 
 	// Each part to a file of its own.
 	let reader = tokio::fs::File::open(&raw.0).await.map_err(internal)?;
@@ -239,14 +228,9 @@ pub async fn download(
 	// Every key is resolved before the archive starts, so a missing one is a clean 404.
 	let mut objects = Vec::with_capacity(wanted.keys.len());
 	for key in &wanted.keys {
-		let fid = gateway
-			.chain()
-			.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
-			.await
-			.map_err(|error| ApiError::unavailable("chain", error.to_string()))?
-			.ok_or_else(|| {
-				ApiError::not_found("no_such_object", format!("no object {key} in bucket {bucket}"))
-			})?;
+		let fid = deoss_primitives::Fid(
+			crate::objects::object_fid(&gateway, &owner, &bucket, key).await?,
+		);
 		objects.push((key.clone(), fid));
 	}
 

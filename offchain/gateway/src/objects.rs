@@ -207,13 +207,7 @@ pub async fn put_object(
 		.and_then(|value| value.to_str().ok())
 		.unwrap_or("application/octet-stream")
 		.to_string();
-	let chain = gateway.chain();
-	if chain.bucket(&owner, bucket.as_bytes()).await.map_err(chain_error)?.is_none() {
-		return Err(ApiError::not_found(
-			"no_such_bucket",
-			format!("no bucket {bucket}: create it first"),
-		));
-	}
+	require_bucket(&gateway, &owner, &bucket).await?;
 	let object_options = ObjectOptions {
 		compression: options.compress.then_some(deoss_pipeline::compress::DEFAULT_LEVEL),
 		cipher: options.encrypt.then(deoss_pipeline::ObjectCipher::generate),
@@ -266,7 +260,7 @@ pub(crate) fn store_error(error: crate::StoreError) -> ApiError {
 	}
 }
 
-fn chain_error(error: deoss_chain::ChainError) -> ApiError {
+pub(crate) fn chain_error(error: deoss_chain::ChainError) -> ApiError {
 	match error {
 		deoss_chain::ChainError::Rpc(reason) => ApiError::unavailable("chain", reason),
 		other => ApiError::internal(other.to_string()),
@@ -429,7 +423,23 @@ pub async fn get_object(
 	read(&gateway, fid, &parts.headers, parts.method == Method::HEAD, options.raw, row).await
 }
 
-async fn object_fid(
+/// Fails with 404 `no_such_bucket` unless `owner` has `bucket`.
+pub(crate) async fn require_bucket(
+	gateway: &Gateway,
+	owner: &AccountId,
+	bucket: &str,
+) -> Result<(), ApiError> {
+	match gateway.chain().bucket(owner, bucket.as_bytes()).await.map_err(chain_error)? {
+		Some(_) => Ok(()),
+		None => Err(ApiError::not_found(
+			"no_such_bucket",
+			format!("no bucket {bucket}: create it first"),
+		)),
+	}
+}
+
+/// The FID of `owner`'s `bucket/key`, or 404 `no_such_object`.
+pub(crate) async fn object_fid(
 	gateway: &Gateway,
 	owner: &AccountId,
 	bucket: &str,
@@ -501,9 +511,7 @@ pub async fn list_objects(
 	request: Request,
 ) -> Result<Response, ApiError> {
 	let (owner, _) = authenticate_bodiless(&gateway, request, Scope::ReadShare).await?;
-	if gateway.chain().bucket(&owner, bucket.as_bytes()).await.map_err(chain_error)?.is_none() {
-		return Err(ApiError::not_found("no_such_bucket", format!("no bucket {bucket}")));
-	}
+	require_bucket(&gateway, &owner, &bucket).await?;
 	let prefix = options.prefix.unwrap_or_default();
 	let mut objects = Vec::new();
 	for entry in

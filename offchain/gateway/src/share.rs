@@ -106,14 +106,8 @@ pub async fn grant(
 		.map_err(|error| ApiError::bad_request("invalid_json", error.to_string()))?;
 	let grantee = deoss_protocol::parse_account_hex(&grant.grantee)
 		.ok_or_else(|| ApiError::bad_request("invalid_share", "grantee is not a 0x hex account"))?;
-	let fid = gateway
-		.chain()
-		.object_fid(&owner, bucket.as_bytes(), key.as_bytes())
-		.await
-		.map_err(|error| ApiError::unavailable("chain", error.to_string()))?
-		.ok_or_else(|| {
-			ApiError::not_found("no_such_object", format!("no object {key} in bucket {bucket}"))
-		})?;
+	let fid =
+		deoss_primitives::Fid(crate::objects::object_fid(&gateway, &owner, &bucket, &key).await?);
 	reencrypt(&grant)?;
 	let text = serde_json::to_string(&grant).map_err(internal)?;
 	gateway.state.put_share(&owner, &bucket, &key, &grantee, &fid.0, &text).map_err(internal)?;

@@ -166,18 +166,7 @@ async fn create_inner(gateway: &Gateway, request: Request) -> Result<Response, A
 		deoss_protocol::parse_regions(regions)
 			.map_err(|error| ApiError::bad_request("invalid_regions", error))?;
 	}
-	if gateway
-		.chain()
-		.bucket(&owner, bucket.as_bytes())
-		.await
-		.map_err(|error| ApiError::unavailable("chain", error.to_string()))?
-		.is_none()
-	{
-		return Err(ApiError::not_found(
-			"no_such_bucket",
-			format!("no bucket {bucket}: create it first"),
-		));
-	}
+	crate::objects::require_bucket(&gateway, &owner, &bucket).await?;
 	let content_type = meta
 		.get("content-type")
 		.or_else(|| meta.get("filetype"))
