@@ -64,7 +64,7 @@ const ROUND: Duration = Duration::from_secs(45);
 struct MinerSlashed {
 	miner: [u8; 32],
 	amount: u128,
-	consecutive_failures: u32,
+	recent_failures: u32,
 }
 
 #[derive(Debug, PartialEq, Eq, DecodeAsType)]
@@ -270,7 +270,7 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 			event.miner == ids[0]
 		})
 		.await?;
-	ensure!(slashed.consecutive_failures == 2, "{slashed:?}");
+	ensure!(slashed.recent_failures == 2, "{slashed:?}");
 	ensure!(slashed.amount == MINER_STAKE / 10, "{slashed:?}");
 	let stake = miner_info(client, ids[0]).await?.context("miner 0 still registered")?.stake;
 	ensure!(stake == MINER_STAKE - slashed.amount, "stake {stake} after {slashed:?}");
@@ -287,14 +287,14 @@ async fn run(client: &Client, url: &str) -> Result<()> {
 		.into_iter()
 		.map(|(_, event)| {
 			ensure!(event.miner == ids[0], "only miner 0 fails: {event:?}");
-			Ok((event.round, event.consecutive_failures))
+			Ok((event.round, event.recent_failures))
 		})
 		.collect::<Result<_>>()?;
 	ensure!(failed == [(open.round, 1), (open.round + 1, 2), (open.round + 2, 3)], "{failed:?}");
 	let slashes: Vec<(u128, u32)> = log
 		.find::<MinerSlashed>("Audit", "MinerSlashed")?
 		.into_iter()
-		.map(|(_, event)| (event.amount, event.consecutive_failures))
+		.map(|(_, event)| (event.amount, event.recent_failures))
 		.collect();
 	let second_amount = (MINER_STAKE - MINER_STAKE / 10) / 10;
 	ensure!(slashes == [(MINER_STAKE / 10, 2), (second_amount, 3)], "{slashes:?}");

@@ -212,7 +212,7 @@ async fn scenarios(system: &mut System) -> Result<()> {
 			Duration::from_secs(120),
 			"Audit",
 			"ChallengeFailed",
-			|event| event.miner == wiped_id && event.consecutive_failures >= 2,
+			|event| event.miner == wiped_id && event.recent_failures >= 2,
 		)
 		.await?;
 	let restored_all =

@@ -109,8 +109,8 @@ pub struct ChallengeFailed {
 	pub miner: AccountId,
 	/// The round.
 	pub round: u32,
-	/// Failures in a row, this one included.
-	pub consecutive_failures: u32,
+	/// Failures among the miner's latest challenges, this one included.
+	pub recent_failures: u32,
 }
 
 /// `Audit.RestoralCompleted`.

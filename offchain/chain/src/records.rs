@@ -152,7 +152,9 @@ pub struct SlotRef {
 	pub column: u16,
 	/// The replica of the column.
 	pub replica: u8,
-	/// Position of the file in the miner's list.
+	/// Size class of the column: which of the miner's lists holds it.
+	pub class: u8,
+	/// Position of the file in that list.
 	pub index: u32,
 }
 
@@ -383,8 +385,8 @@ pub struct AuditRecord {
 	pub passed: u32,
 	/// Challenges failed.
 	pub failed: u32,
-	/// Failures since the last accepted proof.
-	pub consecutive_failures: u32,
+	/// The latest challenges' outcomes, latest in bit 0, 1 for a failure.
+	pub history: u32,
 }
 
 /// `frame_system::AccountInfo`, the fields the services read.

@@ -9,7 +9,7 @@ use frame_support::{
 	dispatch::DispatchClass, ensure, pallet_prelude::*, traits::Randomness, BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_file_bank::{Files, MinerFileAt, MinerFileCount, MinerSlots};
+use pallet_file_bank::{Files, MinerHoldings, MinerSlots};
 use sp_runtime::traits::{Saturating, Zero};
 
 /// Removes `entry` from a per-block queue, deleting the queue once empty.
@@ -21,9 +21,6 @@ pub(crate) fn unqueue<E: PartialEq, S: Get<u32>>(queue: &mut Option<BoundedVec<E
 		}
 	}
 }
-
-/// Domain of the hash that draws a challenge's files.
-const FILE_DRAW_DOMAIN: &[u8] = b"deoss/audit/file/v1";
 
 impl<T: Config> Pallet<T> {
 	/// A seed no one could predict before the parent block: the runtime's
@@ -39,18 +36,11 @@ impl<T: Config> Pallet<T> {
 		sp_io::hashing::blake2_256(&(b"deoss/audit/miner/v1", round_seed, miner).encode())
 	}
 
-	/// Position in a miner's file list of sample `n`'s file, out of `count`.
-	pub fn file_draw(seed: &[u8; 32], n: u32, count: u32) -> u32 {
-		let draw = sp_io::hashing::blake2_256(&(FILE_DRAW_DOMAIN, seed, n).encode());
-		let mut word = [0u8; 8];
-		word.copy_from_slice(&draw[..8]);
-		(u64::from_le_bytes(word) % u64::from(count.max(1))) as u32
-	}
-
 	/// Starts a round at every period boundary, then challenges the next
 	/// miners of the walk, at most `MaxChallengesPerBlock` visited per
-	/// block. Returns (challenges issued, miners visited).
-	pub(crate) fn issue_challenges(now: BlockNumberFor<T>) -> (u32, u32) {
+	/// block. Returns (challenges issued, miners visited, reads of the
+	/// challenges' draws).
+	pub(crate) fn issue_challenges(now: BlockNumberFor<T>) -> (u32, u32, u32) {
 		let period = T::ChallengePeriod::get();
 		let mut round = CurrentRound::<T>::get();
 		if !period.is_zero() && (now % period).is_zero() {
@@ -62,62 +52,69 @@ impl<T: Config> Pallet<T> {
 			round = Some(Round { number, seed, cursor, finished: false });
 			Self::deposit_event(Event::RoundStarted { round: number, seed });
 		}
-		let Some(mut round) = round else { return (0, 0) };
+		let Some(mut round) = round else { return (0, 0, 0) };
 		if round.finished {
-			return (0, 0);
+			return (0, 0, 0);
 		}
 		let mut walk = match &round.cursor {
 			Some(last) => {
-				MinerFileCount::<T>::iter_keys_from(MinerFileCount::<T>::hashed_key_for(last))
+				MinerHoldings::<T>::iter_keys_from(MinerHoldings::<T>::hashed_key_for(last))
 			}
-			None => MinerFileCount::<T>::iter_keys(),
+			None => MinerHoldings::<T>::iter_keys(),
 		};
-		let (mut issued, mut visited) = (0u32, 0u32);
+		let (mut issued, mut visited, mut reads) = (0u32, 0u32, 0u32);
 		while visited < T::MaxChallengesPerBlock::get() {
 			let Some(miner) = walk.next() else {
 				round.finished = true;
 				break;
 			};
 			visited = visited.saturating_add(1);
-			let busy =
-				Challenges::<T>::contains_key(&miner) || HandOvers::<T>::contains_key(&miner);
-			if !busy && Self::issue_challenge(&miner, &round, now) {
-				issued = issued.saturating_add(1);
+			// An exiting miner is challenged on the slots it still holds; one
+			// whose columns are lost to failures has been punished for them.
+			let busy = Challenges::<T>::contains_key(&miner)
+				|| HandOvers::<T>::get(&miner)
+					.is_some_and(|handing| handing.reason == HandOverReason::Failures);
+			if !busy {
+				let (challenged, spent) = Self::issue_challenge(&miner, &round, now);
+				issued = issued.saturating_add(u32::from(challenged));
+				reads = reads.saturating_add(spent);
 			}
 			round.cursor = Some(miner);
 		}
 		CurrentRound::<T>::put(round);
-		(issued, visited)
+		(issued, visited, reads)
 	}
 
-	/// Challenges `miner` in `round`: draws the file of every sample and
-	/// schedules the deadline. Returns whether a challenge was issued.
+	/// Challenges `miner` in `round`: draws the file of every sample, in
+	/// proportion to the bytes of the miner's columns, and schedules the
+	/// deadline. Returns whether a challenge was issued, and the storage
+	/// reads the draws took.
 	pub(crate) fn issue_challenge(
 		miner: &T::AccountId,
 		round: &Round<T>,
 		now: BlockNumberFor<T>,
-	) -> bool {
-		let count = MinerFileCount::<T>::get(miner);
-		if count == 0 {
-			return false;
-		}
+	) -> (bool, u32) {
+		let Some(holdings) = MinerHoldings::<T>::get(miner) else { return (false, 0) };
 		let seed = Self::miner_seed(&round.seed, miner);
 		let mut files = BoundedVec::<Fid, T::SamplesPerChallenge>::new();
+		let mut reads = 0u32;
 		for n in 0..T::SamplesPerChallenge::get() {
-			if let Some(fid) = MinerFileAt::<T>::get(miner, Self::file_draw(&seed, n, count)) {
+			let (fid, spent) = pallet_file_bank::Pallet::<T>::draw_held(miner, &holdings, &seed, n);
+			reads = reads.saturating_add(spent);
+			if let Some(fid) = fid {
 				// Bounded by the loop; cannot overflow.
 				let _ = files.try_push(fid);
 			}
 		}
 		if files.is_empty() {
-			return false;
+			return (false, reads);
 		}
 		let deadline = now.saturating_add(T::ResponseWindow::get());
 		// At most `MaxChallengesPerBlock` are issued per block, and only this
 		// block's challenges fall due at `deadline`, so there is room.
 		if ChallengeDeadlines::<T>::try_mutate(deadline, |due| due.try_push(miner.clone())).is_err()
 		{
-			return false;
+			return (false, reads);
 		}
 		let samples = files.len() as u32;
 		Challenges::<T>::insert(miner, Challenge { round: round.number, seed, files, deadline });
@@ -127,7 +124,7 @@ impl<T: Config> Pallet<T> {
 			samples,
 			deadline,
 		});
-		true
+		(true, reads)
 	}
 
 	pub(crate) fn do_submit_proof(
@@ -166,7 +163,7 @@ impl<T: Config> Pallet<T> {
 		Self::close_challenge(&miner, &challenge);
 		Records::<T>::mutate(&miner, |record| {
 			record.passed = record.passed.saturating_add(1);
-			record.consecutive_failures = 0;
+			record.push(false);
 			record.last = Outcome::Passed(challenge.round);
 		});
 		Self::deposit_event(Event::ProofAccepted { miner, round: challenge.round });
@@ -227,70 +224,89 @@ impl<T: Config> Pallet<T> {
 		expired
 	}
 
-	/// Counts a failure and punishes repeated ones.
+	/// Counts a failure and punishes repeated ones: from `SlashAfter`
+	/// failures among the latest `FailureWindow` challenges on, every
+	/// failure is slashed; at `LoseAfter` the miner's columns are lost.
 	fn fail(miner: &T::AccountId, round: u32) {
 		let record = Records::<T>::mutate(miner, |record| {
 			record.failed = record.failed.saturating_add(1);
-			record.consecutive_failures = record.consecutive_failures.saturating_add(1);
+			record.push(true);
 			record.last = Outcome::Failed(round);
 			*record
 		});
-		let consecutive_failures = record.consecutive_failures;
+		let recent_failures = record.recent_failures(T::FailureWindow::get());
 		Self::deposit_event(Event::ChallengeFailed {
 			miner: miner.clone(),
 			round,
-			consecutive_failures,
+			recent_failures,
 		});
-		if consecutive_failures >= T::SlashAfter::get() {
+		if recent_failures >= T::SlashAfter::get() {
 			let amount = T::Miners::slash(miner, T::SlashFraction::get());
 			Self::deposit_event(Event::MinerSlashed {
 				miner: miner.clone(),
 				amount,
-				consecutive_failures,
+				recent_failures,
 			});
 		}
-		if consecutive_failures >= T::LoseAfter::get() {
+		if recent_failures >= T::LoseAfter::get() {
 			Self::start_hand_over(miner, HandOverReason::Failures);
 		}
 	}
 
-	/// Queues `miner`'s columns to become restoral orders. An open
-	/// challenge stays open: the miner answers it (or fails it) before its
-	/// columns move, so exiting is no escape from a challenge it cannot
-	/// answer.
+	/// Queues `miner`'s columns to become restoral orders. An exiting miner
+	/// keeps its slots, and is challenged on them, until each one is
+	/// restored elsewhere; failures during the exit are punished as any
+	/// other, and losing its columns to failures turns its exit orders into
+	/// orders of lost data.
 	pub(crate) fn start_hand_over(miner: &T::AccountId, reason: HandOverReason) {
-		if HandOvers::<T>::contains_key(miner) {
+		let current = HandOvers::<T>::get(miner).map(|handing| handing.reason);
+		if current == Some(reason) || current == Some(HandOverReason::Failures) {
 			return;
 		}
-		HandOvers::<T>::insert(miner, reason);
+		HandOvers::<T>::insert(miner, HandOver { reason, after: None });
 		Self::deposit_event(Event::HandOverStarted { miner: miner.clone(), reason });
 	}
 
 	/// Turns up to `limit` slots of handed-over miners into restoral
 	/// orders; returns how many steps it took (slots, plus miners found
-	/// done). Waits while the next miner has an open challenge.
+	/// done). A miner whose columns are lost to failures waits for its
+	/// open challenge to settle.
 	pub(crate) fn hand_over(limit: u32) -> u32 {
 		let mut done = 0u32;
 		while done < limit {
-			let Some((miner, reason)) = HandOvers::<T>::iter().next() else { break };
-			if Challenges::<T>::contains_key(&miner) {
+			let Some((miner, mut handing)) = HandOvers::<T>::iter().next() else { break };
+			let exit = handing.reason == HandOverReason::Exit;
+			if !exit && Challenges::<T>::contains_key(&miner) {
 				break;
 			}
-			let held: alloc::vec::Vec<_> = MinerSlots::<T>::iter_prefix(&miner)
-				.take(limit.saturating_sub(done) as usize)
-				.collect();
+			let budget = limit.saturating_sub(done) as usize;
+			// An exit keeps its slots: walk on after the last one handled. Lost
+			// slots leave the miner's index: start over each time.
+			let held: alloc::vec::Vec<_> = match handing.after.filter(|_| exit) {
+				Some(after) => MinerSlots::<T>::iter_prefix_from(
+					&miner,
+					MinerSlots::<T>::hashed_key_for(&miner, after),
+				)
+				.take(budget)
+				.collect(),
+				None => MinerSlots::<T>::iter_prefix(&miner).take(budget).collect(),
+			};
 			if held.is_empty() {
 				done = done.saturating_add(1);
 				HandOvers::<T>::remove(&miner);
-				// A clean start: earlier failures were paid for with the columns.
-				Records::<T>::mutate(&miner, |record| record.consecutive_failures = 0);
+				if !exit {
+					// A clean start: earlier failures were paid for with the columns.
+					Records::<T>::mutate(&miner, |record| record.history = 0);
+				}
 				Self::deposit_event(Event::HandOverFinished { miner });
 				continue;
 			}
 			done = done.saturating_add(held.len() as u32);
 			for (fid, slot) in held {
-				Self::lose_slot(&miner, fid, slot, reason);
+				Self::lose_slot(&miner, fid, slot, handing.reason);
+				handing.after = Some(fid);
 			}
+			HandOvers::<T>::insert(&miner, handing);
 		}
 		done
 	}
@@ -315,6 +331,9 @@ impl<T: Config> Pallet<T> {
 		assert!(T::RestoralSamples::get() > 0, "a restoral needs samples");
 		assert!(T::SlashAfter::get() > 0, "SlashAfter must be at least 1");
 		assert!(T::LoseAfter::get() >= T::SlashAfter::get(), "LoseAfter below SlashAfter");
+		let window = T::FailureWindow::get();
+		assert!(window <= 32, "FailureWindow longer than the 32 outcomes kept");
+		assert!(window >= T::LoseAfter::get(), "FailureWindow shorter than LoseAfter");
 		assert!(T::MaxChallengesPerBlock::get() > 0, "no challenge could ever be issued");
 		assert!(T::MaxHandOversPerBlock::get() > 0, "hand-overs would never progress");
 		assert!(T::MaxClaimsPerBlock::get() > 0, "no restoral could ever be claimed");
@@ -357,7 +376,11 @@ impl<T: Config> Pallet<T> {
 				"order names another slot"
 			);
 			ensure!(file.miners.get(slot as usize) == Some(&order.lost_by), "lost_by not in file");
-			ensure!(MinerSlots::<T>::get(&order.lost_by, fid).is_none(), "lost slot still held");
+			ensure!(
+				MinerSlots::<T>::contains_key(&order.lost_by, fid)
+					== (order.reason == HandOverReason::Exit && !order.released),
+				"only an exiting miner keeps a lost slot, until it is released"
+			);
 			ensure!(
 				order.released == DamagedFiles::<T>::contains_key(fid),
 				"only a damaged file's miners are released early"

@@ -20,6 +20,11 @@ impl<T: Config> FileHooks<T::AccountId> for Pallet<T> {
 	fn is_handing_over(miner: &T::AccountId) -> bool {
 		HandOvers::<T>::contains_key(miner)
 	}
+
+	fn is_impaired(fid: &Fid) -> bool {
+		DamagedFiles::<T>::contains_key(fid)
+			|| RestoralOrders::<T>::iter_prefix(fid).next().is_some()
+	}
 }
 
 impl<T: Config> OnMinerExit<T::AccountId> for Pallet<T> {
@@ -27,5 +32,11 @@ impl<T: Config> OnMinerExit<T::AccountId> for Pallet<T> {
 	fn on_miner_exit(miner: &T::AccountId) -> Weight {
 		Self::start_hand_over(miner, HandOverReason::Exit);
 		T::DbWeight::get().reads_writes(3, 4)
+	}
+
+	/// Forgets the miner's audit record: a miner that withdrew holds
+	/// nothing (the providers pallet checks it).
+	fn on_miner_withdrawn(miner: &T::AccountId) {
+		Records::<T>::remove(miner);
 	}
 }

@@ -6,42 +6,59 @@
 //!
 //! Every `ChallengePeriod` blocks a round starts with a fresh seed from the
 //! runtime's randomness. The round walks every miner that holds data (the
-//! file bank's `MinerFileCount`), at most `MaxChallengesPerBlock` per block,
+//! file bank's `MinerHoldings`), at most `MaxChallengesPerBlock` per block,
 //! and gives each one a challenge: `SamplesPerChallenge` samples, sample `n`
-//! in a file drawn uniformly from the miner's files and, in that file, in a
-//! segment and chunk drawn uniformly from the miner's column
-//! (`deoss_primitives::derive_sample`). A challenge is stored in
-//! `Challenges` (seed and the drawn files) and announced with
-//! `ChallengeIssued`; the miner answers with one chunk proof per sample
-//! (`submit_proof`) before its deadline, `ResponseWindow` blocks later. The
-//! chain checks every proof against the file's FID with
+//! in a column drawn from the miner's columns in proportion to their bytes
+//! (`pallet_file_bank::Pallet::draw_held`) and, in that column, in a
+//! segment and chunk drawn uniformly (`deoss_primitives::derive_sample`). A
+//! challenge is stored in `Challenges` (seed and the drawn files) and
+//! announced with `ChallengeIssued`; the miner answers with one chunk proof
+//! per sample (`submit_proof`) before its deadline, `ResponseWindow` blocks
+//! later. The chain checks every proof against the file's FID with
 //! `deoss_primitives::verify_chunk` and the geometry of the file record.
 //!
 //! ## How many samples
 //!
-//! A miner that lost a fraction `f` of its chunks fails one sample with
+//! A miner that lost a fraction `f` of its bytes fails one sample with
 //! probability `f`, so a challenge of `n` samples catches it with
 //! probability `1 − (1 − f)^n`. For a detection target `p` at a loss `f`,
 //! `n = ⌈ln(1 − p) / ln(1 − f)⌉` (`deoss_primitives::samples_for_detection`).
-//! The runtime targets 99 % per period for a miner missing 5 % of its
-//! chunks: `n = 90`; the same 90 samples catch a 1 % loss with 59.5 % and a
-//! 10 % loss with 99.99 % per period. Files are drawn per sample, so a miner
-//! that dropped a fraction `f` of its files (whole) is caught with the same
-//! probability; a miner that dropped a few very large files is caught at
-//! the rate of their share of its files, not of its bytes.
+//! The runtime aims at 99 % per challenge for a miner missing 5 % of its
+//! bytes: `n = 90`; the same 90 samples catch a 1 % loss with 59.5 % and a
+//! 10 % loss with 99.99 % per challenge. Because columns are drawn by bytes,
+//! it makes no difference whether the loss is spread over chunks or is a
+//! few large files dropped whole, and many tiny columns cannot dilute the
+//! samples: a miner holding one large file among a thousand one-byte ones
+//! is sampled on the large one almost every time.
+//!
+//! Per period is another matter: a round visits at most
+//! `MaxChallengesPerBlock` miners per block, so it covers all of them within
+//! a period only while there are at most `MaxChallengesPerBlock ×
+//! (ChallengePeriod − ResponseWindow)` miners holding data (8 × 5 = 40 with
+//! the dev runtime's values). A larger network needs a longer period or
+//! more challenges per block; an unfinished walk goes on in the next round
+//! where it stopped, so every miner is still challenged, only less often.
 //!
 //! ## Punishment
 //!
 //! A challenge without an accepted proof at its deadline is a failure
 //! (unless the miner no longer holds any of its files: then it is void).
-//! From `SlashAfter` consecutive failures on, each further failure slashes
-//! `SlashFraction` of the miner's stake (the providers pallet freezes a
-//! miner whose stake falls below the minimum). At `LoseAfter` consecutive
-//! failures the miner's columns are declared lost: it hands them over like
-//! a miner that exits (`OnMinerExit`). An accepted proof resets the count.
-//! A miner that asks to exit while challenged must still answer: its
-//! columns move only once the challenge is settled, so exiting is no escape.
-//! While a miner's columns are handed over it takes no new ones.
+//! Failures are counted among the miner's latest `FailureWindow`
+//! challenges (`AuditRecord::history`), so a pass does not wipe the
+//! failures before it: a miner passing only every other challenge is
+//! slashed all the same. From `SlashAfter` failures within the window on,
+//! each further failure slashes `SlashFraction` of the miner's stake (the
+//! providers pallet freezes a miner whose stake falls below the minimum).
+//! At `LoseAfter` failures within the window the miner's columns are
+//! declared lost and turned into restoral orders.
+//!
+//! A miner that asks to exit has its columns turned into restoral orders
+//! too, but it keeps them, stays charged for them and is challenged on
+//! them like any other miner until each one is restored elsewhere (the
+//! providers pallet lets it withdraw only then). Failures during the exit
+//! are punished as any other; at `LoseAfter` its exit orders become orders
+//! of lost data. So exiting is no escape from an audit. While a miner's
+//! columns are handed over it takes no new ones.
 //!
 //! What protects honest miners from the chain's own limits:
 //! - proofs are `Operational` extrinsics, which have a quarter of every
@@ -74,10 +91,14 @@
 //! A column still exists while one of its replicas is held, or was handed
 //! over by an exiting miner (which keeps the data until it is released).
 //! When fewer than `k` columns exist, the file is marked damaged
-//! (`FileDamaged`): its orders can no longer be claimed and the miners of
+//! (`FileDamaged`): its orders can no longer be claimed, open claims end
+//! unpunished (their claimants could not complete them), and the miners of
 //! its lost slots are released, so that no miner is held by a file nobody
 //! can rebuild. Its owners are told, never silently left with a broken
-//! file, and may delete it.
+//! file, and may delete it. A file with an open order or damaged is not
+//! offered to new owners (the file bank's `FileImpaired`).
+//!
+//! A miner's audit record is removed when it withdraws.
 //!
 //! Known limit: the restoral samples are known from the claim on, so a
 //! claimant could rebuild just the sampled segments; the column's later
@@ -156,7 +177,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxChallengesPerBlock: Get<u32>;
 
-		/// Consecutive failures from which every failure is slashed.
+		/// Latest challenges (at most 32) among which failures are counted.
+		#[pallet::constant]
+		type FailureWindow: Get<u32>;
+
+		/// Failures within the window from which every failure is slashed.
 		#[pallet::constant]
 		type SlashAfter: Get<u32>;
 
@@ -164,7 +189,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type SlashFraction: Get<Perbill>;
 
-		/// Consecutive failures at which a miner's columns are declared lost.
+		/// Failures within the window at which a miner's columns are declared
+		/// lost.
 		#[pallet::constant]
 		type LoseAfter: Get<u32>;
 
@@ -219,12 +245,19 @@ pub mod pallet {
 	/// Miners whose columns are being turned into restoral orders.
 	#[pallet::storage]
 	pub type HandOvers<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, HandOverReason, OptionQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, HandOver, OptionQuery>;
 
 	/// Lost slots waiting for a miner to rebuild them, by file and slot.
 	#[pallet::storage]
-	pub type RestoralOrders<T: Config> =
-		StorageDoubleMap<_, Identity, Fid, Twox64Concat, u32, RestoralOrder<T>, OptionQuery>;
+	pub type RestoralOrders<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		Fid,
+		Twox64Concat,
+		u32,
+		RestoralOrder<T>,
+		OptionQuery,
+	>;
 
 	/// Restoral claims expiring at the start of a block.
 	#[pallet::storage]
@@ -238,7 +271,8 @@ pub mod pallet {
 
 	/// Files with fewer than `k` columns left, and the block that found it.
 	#[pallet::storage]
-	pub type DamagedFiles<T: Config> = StorageMap<_, Identity, Fid, BlockNumberFor<T>, OptionQuery>;
+	pub type DamagedFiles<T: Config> =
+		StorageMap<_, Blake2_128Concat, Fid, BlockNumberFor<T>, OptionQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -282,8 +316,9 @@ pub mod pallet {
 			miner: T::AccountId,
 			/// The round of the challenge.
 			round: u32,
-			/// Failures in a row, this one included.
-			consecutive_failures: u32,
+			/// Failures among the latest `FailureWindow` challenges, this one
+			/// included.
+			recent_failures: u32,
 		},
 		/// A miner was slashed for repeated failures.
 		MinerSlashed {
@@ -291,8 +326,8 @@ pub mod pallet {
 			miner: T::AccountId,
 			/// Stake taken.
 			amount: T::StakeBalance,
-			/// Failures in a row that led to it.
-			consecutive_failures: u32,
+			/// Failures among the latest `FailureWindow` challenges.
+			recent_failures: u32,
 		},
 		/// A miner's columns are being turned into restoral orders.
 		HandOverStarted {
@@ -414,7 +449,7 @@ pub mod pallet {
 			let failed = Self::expire_challenges(now);
 			let expired = Self::expire_claims(now);
 			let handed = Self::hand_over(T::MaxHandOversPerBlock::get());
-			let (issued, visited) = Self::issue_challenges(now);
+			let (issued, visited, draws) = Self::issue_challenges(now);
 			T::AuditWeightInfo::start_round()
 				.saturating_add(
 					T::AuditWeightInfo::expire_challenge().saturating_mul(failed.into()),
@@ -422,7 +457,7 @@ pub mod pallet {
 				.saturating_add(T::AuditWeightInfo::expire_claim().saturating_mul(expired.into()))
 				.saturating_add(T::AuditWeightInfo::hand_over_slot().saturating_mul(handed.into()))
 				.saturating_add(T::AuditWeightInfo::issue_challenge().saturating_mul(issued.into()))
-				.saturating_add(T::DbWeight::get().reads(visited.into()))
+				.saturating_add(T::DbWeight::get().reads(u64::from(visited) + u64::from(draws)))
 		}
 
 		fn integrity_test() {

@@ -182,6 +182,7 @@ impl pallet_audit::Config for Test {
 	type SamplesPerChallenge = ConstU32<SAMPLES>;
 	/// Fewer than the miners of a file, so a round spans several blocks.
 	type MaxChallengesPerBlock = ConstU32<3>;
+	type FailureWindow = ConstU32<8>;
 	type SlashAfter = ConstU32<2>;
 	type SlashFraction = SlashFraction;
 	type LoseAfter = ConstU32<3>;

@@ -10,16 +10,32 @@ use pallet_file_bank::{Files, SlotRef};
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
-	/// `miner` no longer holds `held` of `fid`: opens a restoral order and
-	/// checks whether the file can still be rebuilt. The file record keeps
-	/// naming `miner` (and charging it) until another miner takes over, or
-	/// until the file is found damaged.
+	/// `miner`'s slot `held` of `fid` is to be rebuilt elsewhere: opens a
+	/// restoral order and checks whether the file can still be rebuilt. The
+	/// file record keeps naming `miner` (and charging it) until another
+	/// miner takes over, or until the file is found damaged. An exiting
+	/// miner keeps the slot, and is challenged on it, until then; a slot
+	/// lost to failures leaves the miner's index at once, and turns an exit
+	/// order for it into one of lost data.
 	pub(crate) fn lose_slot(miner: &T::AccountId, fid: Fid, held: SlotRef, reason: HandOverReason) {
-		pallet_file_bank::Pallet::<T>::unassign_slot(miner, &fid);
+		let damaged = DamagedFiles::<T>::contains_key(fid);
+		let keeps = reason == HandOverReason::Exit && !damaged;
+		if !keeps {
+			pallet_file_bank::Pallet::<T>::unassign_slot(miner, &fid);
+		}
 		let Some(file) = Files::<T>::get(fid) else { return };
 		let Some(slot) = file.layout.slot(held.column, held.replica) else { return };
+		if let Some(mut order) = RestoralOrders::<T>::get(fid, slot) {
+			if order.reason == HandOverReason::Exit && !keeps {
+				order.reason = HandOverReason::Failures;
+				RestoralOrders::<T>::insert(fid, slot, order);
+				if !damaged {
+					Self::check_damage(fid, &file.layout);
+				}
+			}
+			return;
+		}
 		// Nobody can rebuild a slot of a damaged file: its miner goes free.
-		let damaged = DamagedFiles::<T>::contains_key(fid);
 		if damaged {
 			T::Miners::release(miner, file.column_bytes);
 		}
@@ -69,11 +85,20 @@ impl<T: Config> Pallet<T> {
 		}
 		DamagedFiles::<T>::insert(fid, frame_system::Pallet::<T>::block_number());
 		for (slot, mut order) in RestoralOrders::<T>::iter_prefix(fid) {
+			// A claimant cannot complete an order of a damaged file: its claim
+			// ends here, unpunished.
+			if let Some(claim) = order.claim.take() {
+				T::Miners::unreserve(&claim.miner, claim.bytes);
+				ClaimDeadlines::<T>::mutate_exists(claim.deadline, |due| {
+					crate::functions::unqueue(due, &(fid, slot))
+				});
+			}
 			if !order.released {
 				T::Miners::release(&order.lost_by, order.bytes);
+				pallet_file_bank::Pallet::<T>::unassign_slot(&order.lost_by, &fid);
 				order.released = true;
-				RestoralOrders::<T>::insert(fid, slot, order);
 			}
+			RestoralOrders::<T>::insert(fid, slot, order);
 		}
 		Self::deposit_event(Event::FileDamaged { fid, columns_left });
 	}
@@ -139,9 +164,18 @@ impl<T: Config> Pallet<T> {
 		let previous = core::mem::replace(held, miner.clone());
 		if !order.released {
 			T::Miners::release(&previous, order.bytes);
+			// An exiting miner kept the slot until now.
+			pallet_file_bank::Pallet::<T>::unassign_slot(&previous, &fid);
 		}
+		let column_bytes = file.column_bytes;
 		Files::<T>::insert(fid, file);
-		pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid, order.column, order.replica);
+		pallet_file_bank::Pallet::<T>::assign_slot(
+			&miner,
+			fid,
+			order.column,
+			order.replica,
+			column_bytes,
+		);
 		RestoralOrders::<T>::remove(fid, slot);
 		ClaimDeadlines::<T>::mutate_exists(claim.deadline, |due| {
 			crate::functions::unqueue(due, &(fid, slot))
@@ -186,6 +220,7 @@ impl<T: Config> Pallet<T> {
 		for (_, order) in RestoralOrders::<T>::drain_prefix(fid) {
 			if !order.released {
 				T::Miners::release(&order.lost_by, order.bytes);
+				pallet_file_bank::Pallet::<T>::unassign_slot(&order.lost_by, fid);
 			}
 			if let Some(claim) = order.claim {
 				T::Miners::unreserve(&claim.miner, claim.bytes);

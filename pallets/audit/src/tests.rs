@@ -1,7 +1,8 @@
 use crate::{mock::*, *};
 use deoss_pipeline::{repair_column, FragmentStore};
+use deoss_traits::Region;
 use frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec};
-use pallet_file_bank::{Files, MinerFileCount, MinerSlots};
+use pallet_file_bank::{Files, MinerHoldings, MinerSlots, ObjectMeta};
 use pallet_storage_providers::Miners as ProviderMiners;
 use sp_runtime::DispatchError;
 
@@ -220,14 +221,14 @@ fn a_late_proof_is_refused_and_the_failure_counted() {
 		run_to(deadline);
 		assert_refused(0, proofs, Error::ChallengeExpired);
 		let record = Records::<Test>::get(miner(0));
-		assert_eq!((record.failed, record.consecutive_failures), (1, 1));
+		assert_eq!((record.failed, record.recent_failures(8)), (1, 1));
 		assert_eq!(record.last, Outcome::Failed(1));
 		// One failure is never slashed.
 		assert_eq!(stake(0), STAKE);
 		assert!(audit_events().contains(&Event::ChallengeFailed {
 			miner: miner(0),
 			round: 1,
-			consecutive_failures: 1
+			recent_failures: 1
 		}));
 	});
 }
@@ -245,8 +246,8 @@ fn repeated_failures_slash_then_hand_the_columns_over() {
 		let slashes: Vec<_> = audit_events()
 			.into_iter()
 			.filter_map(|event| match event {
-				Event::MinerSlashed { miner: who, amount, consecutive_failures } => {
-					Some((who, amount, consecutive_failures))
+				Event::MinerSlashed { miner: who, amount, recent_failures } => {
+					Some((who, amount, recent_failures))
 				}
 				_ => None,
 			})
@@ -266,13 +267,13 @@ fn repeated_failures_slash_then_hand_the_columns_over() {
 		let order = RestoralOrders::<Test>::get(file.fid, 0).expect("order");
 		assert_eq!((order.column, order.replica, order.lost_by.clone()), (0, 0, miner(0)));
 		assert!(MinerSlots::<Test>::get(miner(0), file.fid).is_none());
-		assert_eq!(MinerFileCount::<Test>::get(miner(0)), 0);
+		assert!(MinerHoldings::<Test>::get(miner(0)).is_none());
 		assert!(!HandOvers::<Test>::contains_key(miner(0)));
 		assert!(audit_events().contains(&Event::HandOverFinished { miner: miner(0) }));
 		// The record names (and charges) miner 0 until the slot is restored.
 		assert_eq!(Files::<Test>::get(file.fid).expect("stored").miners[0], miner(0));
 		assert_eq!(used_and_reserved(&miner(0)), (column_bytes, 0));
-		assert_eq!(Records::<Test>::get(miner(0)).consecutive_failures, 0);
+		assert_eq!(Records::<Test>::get(miner(0)).history, 0);
 
 		// Miner 0 holds nothing now, so the next round leaves it alone.
 		run_to(4 * PERIOD + 1);
@@ -294,26 +295,208 @@ fn hand_over_is_spread_over_blocks() {
 		run_to(3);
 		assert_eq!(RestoralOrders::<Test>::iter().count(), 5);
 		assert!(files.iter().all(|file| orders(&file.fid) == vec![0]));
-		assert_eq!(MinerFileCount::<Test>::get(miner(0)), 0);
+		// An exiting miner keeps its columns until they are restored.
+		assert_eq!(MinerHoldings::<Test>::get(miner(0)).map(|held| held.files), Some(5));
 	});
 }
 
 #[test]
-fn an_exit_waits_for_the_open_challenge() {
+fn an_exiting_miner_answers_its_open_challenge() {
 	run_test(4, || {
 		let file = stored_and_challenged();
 		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(0))));
 		run_to(PERIOD + 2);
-		// The columns stay until the challenge is settled.
+		// The slot is up for restoral, but miner 0 keeps it and must answer.
+		assert_eq!(orders(&file.fid), vec![0]);
 		assert!(Challenges::<Test>::contains_key(miner(0)));
 		assert!(MinerSlots::<Test>::get(miner(0), file.fid).is_some());
 		assert_ok!(submit(0, answer(0, &[&file])));
-		run_to(PERIOD + 3);
-		assert_eq!(orders(&file.fid), vec![0]);
 		assert_eq!(Records::<Test>::get(miner(0)).failed, 0);
 	});
 }
 
+/// Regression: an exit used to hand the columns over at once, so the miner
+/// was never challenged (nor slashed) on them again and they counted as held.
+#[test]
+fn an_exiting_miner_is_challenged_and_punished_until_its_columns_are_restored() {
+	run_test(4, || {
+		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(0))));
+		run_to(2);
+		assert_eq!(orders(&file.fid), vec![0]);
+		for round in 1..=2u64 {
+			run_to(round * PERIOD + 1);
+			assert!(Challenges::<Test>::contains_key(miner(0)), "round {round}");
+			answer_all(&[&file], &[0]);
+			run_to(round * PERIOD + 1 + WINDOW);
+		}
+		assert_eq!(Records::<Test>::get(miner(0)).failed, 2);
+		assert_eq!(stake(0), STAKE - 1_000);
+		// Still the exit's order: the data is kept, so the file counts it.
+		let order = RestoralOrders::<Test>::get(file.fid, 0).expect("order");
+		assert_eq!(order.reason, HandOverReason::Exit);
+		run_to(3 * PERIOD + 1);
+		answer_all(&[&file], &[0]);
+		run_to(3 * PERIOD + 1 + WINDOW + 1);
+		// The third failure: the data is gone, and the order says so.
+		let order = RestoralOrders::<Test>::get(file.fid, 0).expect("order");
+		assert_eq!(order.reason, HandOverReason::Failures);
+		assert!(MinerSlots::<Test>::get(miner(0), file.fid).is_none());
+		assert_eq!(stake(0), STAKE - 1_000 - 900);
+		assert_ok!(Audit::do_try_state());
+		assert_ok!(FileBank::do_try_state());
+	});
+}
+
+/// Regression: one accepted proof used to reset the failure count, so a
+/// miner passing every other challenge was never slashed.
+#[test]
+fn a_pass_does_not_wipe_earlier_failures() {
+	run_test(4, || {
+		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		for round in 1..=3u64 {
+			run_to(round * PERIOD + 1);
+			let silent: &[u8] = if round == 2 { &[] } else { &[0] };
+			answer_all(&[&file], silent);
+			run_to(round * PERIOD + 1 + WINDOW);
+		}
+		let record = Records::<Test>::get(miner(0));
+		assert_eq!((record.passed, record.failed, record.recent_failures(8)), (1, 2, 2));
+		assert!(audit_events().contains(&Event::MinerSlashed {
+			miner: miner(0),
+			amount: 1_000,
+			recent_failures: 2
+		}));
+		assert_eq!(stake(0), STAKE - 1_000);
+	});
+}
+
+/// Regression: files were drawn uniformly, so a miner holding one real
+/// file among many tiny ones was almost never sampled on the real one.
+#[test]
+fn samples_fall_on_a_miners_data_in_proportion_to_bytes() {
+	run_test(4, || {
+		let big = store(b"big", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		for n in 0..30u8 {
+			store(&[b't', n], &[n], layout(1), &[0, 1, 2, 3]);
+		}
+		let held = MinerHoldings::<Test>::get(miner(0)).expect("holds");
+		assert_eq!(held.files, 31);
+		run_to(PERIOD + 1);
+		let challenge = Challenges::<Test>::get(miner(0)).expect("challenged");
+		let on_big = challenge.files.iter().filter(|fid| **fid == big.fid).count();
+		// 30 one-byte columns beside one of 24 KiB: a uniform draw over files
+		// would put about 0.4 of the 12 samples on the big file.
+		assert!(on_big >= 11, "{on_big} of {} samples on the big file", challenge.files.len());
+	});
+}
+
+/// Byte-proportional draws over many seeds: a class-mixed holding is
+/// sampled within a few percent of each column's share of the bytes.
+#[test]
+fn held_columns_are_drawn_in_proportion_to_their_bytes() {
+	new_test_ext(1).execute_with(|| {
+		let sizes: Vec<u64> = vec![1, 3, 700, 1_000, 1_500, 4_000, 9_000];
+		for (index, bytes) in sizes.iter().enumerate() {
+			let mut fid = [0u8; 32];
+			fid[0] = index as u8;
+			pallet_file_bank::Pallet::<Test>::assign_slot(&miner(0), Fid(fid), 0, 0, *bytes);
+		}
+		let holdings = MinerHoldings::<Test>::get(miner(0)).expect("holds");
+		let total: u64 = sizes.iter().sum();
+		let draws = 20_000u32;
+		let mut counts = vec![0u32; sizes.len()];
+		for n in 0..draws {
+			let (fid, _) =
+				pallet_file_bank::Pallet::<Test>::draw_held(&miner(0), &holdings, &[7; 32], n);
+			counts[usize::from(fid.expect("drawn").0[0])] += 1;
+		}
+		for (index, bytes) in sizes.iter().enumerate() {
+			let expected = f64::from(draws) * *bytes as f64 / total as f64;
+			let seen = f64::from(counts[index]);
+			assert!(
+				(seen - expected).abs() <= 4.0 * expected.sqrt() + 2.0,
+				"column of {bytes} bytes drawn {seen} times, expected {expected:.0}"
+			);
+		}
+	});
+}
+
+/// Regression: a claimant was slashed for abandoning a claim it could no
+/// longer complete because the file became damaged after it claimed.
+#[test]
+fn a_claim_on_a_file_damaged_later_ends_unpunished() {
+	run_test(6, || {
+		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
+		fail_three_rounds(&file, &[0]);
+		assert_eq!(orders(&file.fid), vec![0]);
+		assert_ok!(Audit::claim_restoral(RuntimeOrigin::signed(miner(4)), file.fid, 0));
+		// Miners 1 and 2 are one failure short of losing their columns.
+		for n in [1, 2] {
+			Records::<Test>::mutate(miner(n), |record| record.history = 0b11);
+		}
+		let next = 4 * PERIOD + 1;
+		run_to(next);
+		answer_all(&[&file], &[1, 2]);
+		run_to(next + WINDOW + 1);
+		assert!(DamagedFiles::<Test>::get(file.fid).is_some());
+		run_to(next + WINDOW + RESTORAL_TIMEOUT + 2);
+		assert_eq!(stake(4), STAKE);
+		assert_eq!(used_and_reserved(&miner(4)), (0, 0));
+		assert!(!audit_events().iter().any(|e| matches!(e, Event::RestoralClaimExpired { .. })));
+		assert_ok!(Audit::do_try_state());
+	});
+}
+
+/// Regression: a withdrawn miner's audit record stayed in storage forever.
+#[test]
+fn a_withdrawn_miners_record_is_removed() {
+	run_test(4, || {
+		Records::<Test>::insert(miner(3), AuditRecord { passed: 1, ..Default::default() });
+		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(3))));
+		run_to(20);
+		assert_ok!(StorageProviders::withdraw(RuntimeOrigin::signed(miner(3))));
+		assert!(!Records::<Test>::contains_key(miner(3)));
+	});
+}
+
+/// Regression: declaring a stored FID added the caller as an owner whatever
+/// its regions, and even while the file was being restored.
+#[test]
+fn a_stored_fid_is_shared_only_within_the_declared_regions_and_when_intact() {
+	run_test(6, || {
+		let data = payload(SIZE, 1);
+		let file = store(b"a", &data, layout(1), &[0, 1, 2, 3]);
+		let declare = |name: &[u8], region: Region, pinned: Vec<AccountId>| {
+			FileBank::declare(
+				RuntimeOrigin::signed(owner()),
+				owner(),
+				BUCKET.to_vec().try_into().expect("bucket fits"),
+				name.to_vec().try_into().expect("name fits"),
+				data.len() as u64,
+				file.fid,
+				layout(1),
+				vec![region].try_into().expect("one region"),
+				pinned.try_into().expect("pins fit"),
+				ObjectMeta::default(),
+			)
+		};
+		let fr = Region(*b"FR");
+		assert_noop!(
+			declare(b"b", fr, vec![]),
+			pallet_file_bank::Error::<Test>::HoldersOutsideRegions
+		);
+		assert_noop!(
+			declare(b"b", fr, vec![miner(0), miner(1), miner(2)]),
+			pallet_file_bank::Error::<Test>::HoldersOutsideRegions
+		);
+		assert_ok!(declare(b"b", fr, vec![miner(0), miner(1), miner(2), miner(3)]));
+		// A slot up for restoral: nobody new may rely on the file until it
+		// is whole again.
+		lose_miner_zero(&file);
+		assert_noop!(declare(b"c", de(), vec![]), pallet_file_bank::Error::<Test>::FileImpaired);
+	});
+}
 #[test]
 fn exiting_is_no_escape_from_a_challenge() {
 	run_test(4, || {
@@ -326,7 +509,7 @@ fn exiting_is_no_escape_from_a_challenge() {
 		assert_ok!(StorageProviders::cancel_exit(RuntimeOrigin::signed(miner(0))));
 		answer_all(&[&file], &[0]);
 		run_to(2 * PERIOD + 1 + WINDOW);
-		assert_eq!(Records::<Test>::get(miner(0)).consecutive_failures, 0);
+		assert_eq!(Records::<Test>::get(miner(0)).recent_failures(8), 2);
 		assert_eq!(Records::<Test>::get(miner(0)).failed, 2);
 		assert_eq!(stake(0), STAKE - 1_000);
 		// Its columns were then handed over as it asked.
@@ -623,13 +806,14 @@ fn try_state_catches_a_broken_index() {
 		lose_miner_zero(&file);
 		assert_ok!(Audit::do_try_state());
 		assert_ok!(FileBank::do_try_state());
-		// An order whose slot is still held by its miner is caught.
-		pallet_file_bank::Pallet::<Test>::assign_slot(&miner(0), file.fid, 0, 0);
+		// An exit's order whose slot its miner no longer holds is caught.
+		pallet_file_bank::Pallet::<Test>::unassign_slot(&miner(0), &file.fid);
 		assert!(Audit::do_try_state().is_err());
 	});
 	new_test_ext(5).execute_with(|| {
 		let file = store(b"a", &payload(SIZE, 1), layout(1), &[0, 1, 2, 3]);
-		lose_miner_zero(&file);
+		fail_three_rounds(&file, &[0]);
+		assert_eq!(orders(&file.fid), vec![0]);
 		// A lost slot the audit forgot about breaks the file bank's index.
 		RestoralOrders::<Test>::remove(file.fid, 0);
 		assert!(FileBank::do_try_state().is_err());

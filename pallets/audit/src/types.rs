@@ -87,10 +87,25 @@ pub struct AuditRecord {
 	pub passed: u32,
 	/// Challenges failed.
 	pub failed: u32,
-	/// Failures since the last accepted proof.
-	pub consecutive_failures: u32,
+	/// The latest challenges' outcomes, one bit each, the latest in bit 0:
+	/// 1 for a failure. A pass shifts a 0 in; it does not wipe the failures
+	/// before it.
+	pub history: u32,
 	/// How the latest challenge ended.
 	pub last: Outcome,
+}
+
+impl AuditRecord {
+	/// Failures among the latest `window` challenges (at most 32).
+	pub fn recent_failures(&self, window: u32) -> u32 {
+		let mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
+		(self.history & mask).count_ones()
+	}
+
+	/// Records one more challenge outcome.
+	pub fn push(&mut self, failed: bool) {
+		self.history = (self.history << 1) | u32::from(failed);
+	}
 }
 
 /// Why a miner's columns are handed over.
@@ -111,6 +126,28 @@ pub enum HandOverReason {
 	Exit,
 	/// The miner failed `LoseAfter` challenges in a row.
 	Failures,
+}
+
+/// A miner whose columns are being turned into restoral orders.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct HandOver {
+	/// Why.
+	pub reason: HandOverReason,
+	/// For an exit, the file of the last slot turned into an order: an
+	/// exiting miner keeps (and is challenged on) its slots until they are
+	/// restored elsewhere, so the walk goes on after it.
+	pub after: Option<Fid>,
 }
 
 /// A miner's claim on a restoral order.
@@ -144,8 +181,9 @@ pub struct RestoralOrder<T: Config> {
 	/// The miner that lost it; still named by the file record until the
 	/// order completes.
 	pub lost_by: T::AccountId,
-	/// Why: `Exit` means `lost_by` still holds the data until it is
-	/// released, `Failures` that the data is gone.
+	/// Why: `Exit` means `lost_by` still holds the data, and is still
+	/// challenged on it, until the slot is restored elsewhere; `Failures`
+	/// that the data is gone.
 	pub reason: HandOverReason,
 	/// Whether `lost_by` has been released (its bytes freed) already, as
 	/// happens when the file is damaged.

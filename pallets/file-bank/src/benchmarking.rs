@@ -222,6 +222,44 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Declaring a stored FID: the new owner is added after every one of
+	/// `MaxSlots` holders is checked against its regions (the last region
+	/// of `MaxRegions`).
+	#[benchmark]
+	fn declare_stored() -> Result<(), BenchmarkError> {
+		let owner = new_owner::<T>(0);
+		let copier = new_owner::<T>(1);
+		schedulers::<T>(1);
+		let miners = miners::<T>(T::MaxSlots::get());
+		store::<T>(&owner, 0, &miners)?;
+		let mut regions: Vec<Region> = EU_MEMBERS
+			.iter()
+			.filter(|code| **code != HOME.0)
+			.cycle()
+			.take(T::MaxRegions::get().saturating_sub(1) as usize)
+			.map(|code| Region(*code))
+			.collect();
+		regions.push(HOME);
+		let size = Files::<T>::get(fid(0)).ok_or(BenchmarkError::Stop("not stored"))?.size;
+
+		#[extrinsic_call]
+		declare(
+			RawOrigin::Signed(copier.clone()),
+			copier.clone(),
+			bucket::<T>(),
+			name::<T>(1),
+			size,
+			fid(0),
+			layout(T::MaxSlots::get()),
+			BoundedVec::truncate_from(regions),
+			BoundedVec::new(),
+			full_meta::<T>(),
+		);
+
+		assert_eq!(OwnedObjects::<T>::get(&copier, (bucket::<T>(), name::<T>(1))), Some(fid(0)));
+		Ok(())
+	}
+
 	// `s` slots, each with a signature to verify and a miner to charge.
 	#[benchmark]
 	fn report(s: Linear<2, { T::MaxSlots::get() }>) -> Result<(), BenchmarkError> {
@@ -347,6 +385,9 @@ mod benchmarks {
 			store::<T>(&expired, index, &miners)?;
 			full_grants::<T>(&expired, index)?;
 		}
+		// The space expires in a later block than the objects were stored in.
+		let later = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		frame_system::Pallet::<T>::set_block_number(later);
 		<FileBank<T> as OnSpaceExpired<T::AccountId>>::on_space_expired(&expired);
 		let waiting = new_owner::<T>(1);
 		for index in 0..d {

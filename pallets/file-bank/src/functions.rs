@@ -12,6 +12,14 @@ use sp_runtime::traits::{One, Saturating};
 /// Blocks after the wanted deadline tried when its queue is full.
 const DEADLINE_PROBES: u32 = 8;
 
+/// Domain of the hash that draws the columns a challenge samples.
+const HELD_DRAW_DOMAIN: &[u8] = b"deoss/audit/held/v1";
+
+/// Most columns of a size class looked at per draw (`Pallet::draw_held`):
+/// each one is kept with probability at least one half, so the cap is
+/// reached (and the last one kept) in at most one draw in 256.
+pub const MAX_DRAW_TRIES: u32 = 8;
+
 impl<T: Config> Pallet<T> {
 	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn do_declare(
@@ -37,11 +45,18 @@ impl<T: Config> Pallet<T> {
 
 		if let Some(mut file) = Files::<T>::get(fid) {
 			ensure!(file.size == size && file.layout == layout, Error::<T>::FileMismatch);
+			ensure!(!T::Hooks::is_impaired(&fid), Error::<T>::FileImpaired);
+			let allowed = file.miners.iter().all(|miner| {
+				pinned.contains(miner)
+					|| T::Miners::region(miner).is_some_and(|region| regions.contains(&region))
+			});
+			ensure!(allowed, Error::<T>::HoldersOutsideRegions);
 			file.owners
 				.try_push(Ownership {
 					owner: owner.clone(),
 					bucket: bucket.clone(),
 					name: name.clone(),
+					since: frame_system::Pallet::<T>::block_number(),
 				})
 				.map_err(|_| Error::<T>::TooManyOwners)?;
 			T::SpaceLedger::charge(&owner, size)?;
@@ -122,9 +137,20 @@ impl<T: Config> Pallet<T> {
 		T::Buckets::add_object(&deal.owner, &deal.bucket)?;
 
 		for receipt in receipts.iter() {
-			Self::assign_slot(&receipt.miner, deal.fid, receipt.column, receipt.replica);
+			Self::assign_slot(
+				&receipt.miner,
+				deal.fid,
+				receipt.column,
+				receipt.replica,
+				column_bytes,
+			);
 		}
-		let owner = Ownership { owner: deal.owner.clone(), bucket: deal.bucket, name: deal.name };
+		let owner = Ownership {
+			owner: deal.owner.clone(),
+			bucket: deal.bucket,
+			name: deal.name,
+			since: frame_system::Pallet::<T>::block_number(),
+		};
 		let owners =
 			BoundedVec::try_from(alloc::vec![owner]).map_err(|_| Error::<T>::TooManyOwners)?;
 		OwnedObjects::<T>::insert(&deal.owner, &key, deal.fid);
@@ -207,6 +233,20 @@ impl<T: Config> Pallet<T> {
 		bucket: BucketNameOf<T>,
 		name: ObjectNameOf<T>,
 	) -> DispatchResult {
+		Self::remove_object(owner, bucket, name, None).map(|_| ())
+	}
+
+	/// Removes an owner's object, and the file with its last owner. With
+	/// `cutoff` (the owner's space expired then), only an object the owner
+	/// had by then is removed, and no space is released: the expired lease
+	/// is gone, and a lease bought since must not be credited. Returns
+	/// whether it was removed and the weight of the audit's hook.
+	pub(crate) fn remove_object(
+		owner: T::AccountId,
+		bucket: BucketNameOf<T>,
+		name: ObjectNameOf<T>,
+		cutoff: Option<BlockNumberFor<T>>,
+	) -> Result<(bool, Weight), DispatchError> {
 		let key = (bucket.clone(), name.clone());
 		let fid = OwnedObjects::<T>::get(&owner, &key).ok_or(Error::<T>::ObjectNotFound)?;
 		let mut file = Files::<T>::get(fid).ok_or(Error::<T>::Inconsistent)?;
@@ -215,9 +255,18 @@ impl<T: Config> Pallet<T> {
 			.iter()
 			.position(|held| held.owner == owner && held.bucket == bucket && held.name == name)
 			.ok_or(Error::<T>::Inconsistent)?;
+		if let Some(cutoff) = cutoff {
+			// The expiry ran in the hook of block `cutoff`, before its
+			// extrinsics: what the owner got in that block is new.
+			if file.owners.get(position).is_some_and(|held| held.since >= cutoff) {
+				return Ok((false, Weight::zero()));
+			}
+		}
 		file.owners.remove(position);
 		OwnedObjects::<T>::remove(&owner, &key);
-		T::SpaceLedger::release(&owner, file.size);
+		if cutoff.is_none() {
+			T::SpaceLedger::release(&owner, file.size);
+		}
 		T::Buckets::remove_object(&owner, &bucket);
 		Self::deposit_event(Event::ObjectRemoved { fid, owner, bucket, name });
 
@@ -232,12 +281,12 @@ impl<T: Config> Pallet<T> {
 			}
 			Files::<T>::remove(fid);
 			Self::clear_key_grants(&fid);
-			T::Hooks::on_file_removed(&fid);
+			let hook = T::Hooks::on_file_removed(&fid);
 			Self::deposit_event(Event::FileDeleted { fid, miners: file.miners });
-		} else {
-			Files::<T>::insert(fid, file);
+			return Ok((true, hook));
 		}
-		Ok(())
+		Files::<T>::insert(fid, file);
+		Ok((true, Weight::zero()))
 	}
 
 	pub(crate) fn do_grant_key(
@@ -305,6 +354,7 @@ impl<T: Config> Pallet<T> {
 			.ok_or(Error::<T>::Inconsistent)?;
 		held.owner = new_owner.clone();
 		held.bucket = new_bucket.clone();
+		held.since = frame_system::Pallet::<T>::block_number();
 
 		T::SpaceLedger::charge(&new_owner, file.size)?;
 		T::Buckets::add_object(&new_owner, &new_bucket)?;
@@ -413,27 +463,46 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Removes up to `MaxRemovalsPerBlock` objects of owners whose space
-	/// expired; returns the number removed.
-	pub(crate) fn remove_expired_objects() -> u32 {
+	/// Looks at up to `MaxRemovalsPerBlock` objects (or owners found done)
+	/// of owners whose space expired, and removes those the owner had when
+	/// it expired. Returns the steps taken and the weight of the audit's
+	/// hooks for the files removed.
+	pub(crate) fn remove_expired_objects() -> (u32, Weight) {
 		let limit = T::MaxRemovalsPerBlock::get();
-		let mut removed = 0u32;
-		while removed < limit {
-			let Some(owner) = ExpiredOwners::<T>::iter_keys().next() else { break };
-			let objects: Vec<_> = OwnedObjects::<T>::iter_key_prefix(&owner)
-				.take(limit.saturating_sub(removed) as usize)
-				.collect();
-			if objects.is_empty() {
+		let mut steps = 0u32;
+		let mut hooks = Weight::zero();
+		while steps < limit {
+			let Some((owner, mut expired)) = ExpiredOwners::<T>::iter().next() else { break };
+			let budget = limit.saturating_sub(steps) as usize;
+			let keys: Vec<ObjectKeyOf<T>> = match &expired.after {
+				Some(after) => OwnedObjects::<T>::iter_key_prefix_from(
+					&owner,
+					OwnedObjects::<T>::hashed_key_for(&owner, after),
+				)
+				.take(budget)
+				.collect(),
+				None => OwnedObjects::<T>::iter_key_prefix(&owner).take(budget).collect(),
+			};
+			if keys.is_empty() {
+				// An owner without (more) objects is a step too, so owners
+				// expiring empty cannot make the hook unbounded.
+				steps = steps.saturating_add(1);
 				ExpiredOwners::<T>::remove(&owner);
 				continue;
 			}
-			for (bucket, name) in objects {
+			for (bucket, name) in keys {
+				steps = steps.saturating_add(1);
+				expired.after = Some((bucket.clone(), name.clone()));
 				// The object exists, so this cannot fail; a failure only skips it.
-				let _ = Self::do_delete_object(owner.clone(), bucket, name);
-				removed = removed.saturating_add(1);
+				if let Ok((_, hook)) =
+					Self::remove_object(owner.clone(), bucket, name, Some(expired.cutoff))
+				{
+					hooks.saturating_accrue(hook);
+				}
 			}
+			ExpiredOwners::<T>::insert(&owner, expired);
 		}
-		removed
+		(steps, hooks)
 	}
 
 	/// Bytes one miner holds of a file: its column's fragment of every segment.
@@ -448,37 +517,108 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(u64::from(last_shard)))
 	}
 
-	/// Records that `miner` holds (`column`, `replica`) of `fid` and appends
-	/// the file to the miner's list.
-	pub fn assign_slot(miner: &T::AccountId, fid: Fid, column: ColumnIndex, replica: u8) {
-		let index = MinerFileCount::<T>::get(miner);
-		MinerFileAt::<T>::insert(miner, index, fid);
-		MinerFileCount::<T>::insert(miner, index.saturating_add(1));
-		MinerSlots::<T>::insert(miner, fid, SlotRef { column, replica, index });
+	/// Records that `miner` holds (`column`, `replica`) of `fid`, a column of
+	/// `bytes` bytes, and appends it to the miner's list of its size class.
+	pub fn assign_slot(
+		miner: &T::AccountId,
+		fid: Fid,
+		column: ColumnIndex,
+		replica: u8,
+		bytes: u64,
+	) {
+		let class = size_class(bytes);
+		let mut holdings = MinerHoldings::<T>::get(miner).unwrap_or_default();
+		let c = usize::from(class);
+		let index = holdings.counts[c];
+		holdings.counts[c] = index.saturating_add(1);
+		holdings.class_bytes[c] = holdings.class_bytes[c].saturating_add(bytes);
+		holdings.files = holdings.files.saturating_add(1);
+		holdings.bytes = holdings.bytes.saturating_add(bytes);
+		MinerHoldings::<T>::insert(miner, holdings);
+		MinerFileAt::<T>::insert(miner, (class, index), HeldColumn { fid, bytes });
+		MinerSlots::<T>::insert(miner, fid, SlotRef { column, replica, class, index });
 	}
 
-	/// Forgets that `miner` holds a slot of `fid`: the last file of its list
-	/// takes the freed position. Returns the slot it held, if any.
+	/// Forgets that `miner` holds a slot of `fid`: the last column of its
+	/// class's list takes the freed position. Returns the slot it held, if any.
 	pub fn unassign_slot(miner: &T::AccountId, fid: &Fid) -> Option<SlotRef> {
 		let slot = MinerSlots::<T>::take(miner, fid)?;
-		let last = MinerFileCount::<T>::get(miner).saturating_sub(1);
+		let mut holdings = MinerHoldings::<T>::get(miner).unwrap_or_default();
+		let c = usize::from(slot.class);
+		let last = holdings.counts[c].saturating_sub(1);
+		let bytes = MinerFileAt::<T>::get(miner, (slot.class, slot.index)).map_or(0, |at| at.bytes);
 		if slot.index != last {
-			if let Some(moved) = MinerFileAt::<T>::get(miner, last) {
-				MinerFileAt::<T>::insert(miner, slot.index, moved);
-				MinerSlots::<T>::mutate(miner, moved, |held| {
+			if let Some(moved) = MinerFileAt::<T>::get(miner, (slot.class, last)) {
+				MinerFileAt::<T>::insert(miner, (slot.class, slot.index), moved);
+				MinerSlots::<T>::mutate(miner, moved.fid, |held| {
 					if let Some(held) = held {
 						held.index = slot.index;
 					}
 				});
 			}
 		}
-		MinerFileAt::<T>::remove(miner, last);
-		if last == 0 {
-			MinerFileCount::<T>::remove(miner);
+		MinerFileAt::<T>::remove(miner, (slot.class, last));
+		holdings.counts[c] = last;
+		holdings.class_bytes[c] = holdings.class_bytes[c].saturating_sub(bytes);
+		holdings.files = holdings.files.saturating_sub(1);
+		holdings.bytes = holdings.bytes.saturating_sub(bytes);
+		if holdings.files == 0 {
+			MinerHoldings::<T>::remove(miner);
 		} else {
-			MinerFileCount::<T>::insert(miner, last);
+			MinerHoldings::<T>::insert(miner, holdings);
 		}
 		Some(slot)
+	}
+
+	/// Draws one of `miner`'s columns in proportion to its bytes, from
+	/// `seed` and the sample number `n`: a size class in proportion to the
+	/// class's bytes, then columns of that class uniformly, each kept with
+	/// probability `bytes / 2^(class+1)` (at least one half), at most
+	/// `MAX_DRAW_TRIES` times (the last one is kept). Returns the column's
+	/// file, if the miner holds any, and the storage reads it took.
+	pub fn draw_held(
+		miner: &T::AccountId,
+		holdings: &crate::types::Holdings,
+		seed: &[u8; 32],
+		n: u32,
+	) -> (Option<Fid>, u32) {
+		if holdings.bytes == 0 {
+			return (None, 0);
+		}
+		let word = |attempt: u32| {
+			let draw = sp_io::hashing::blake2_256(&(HELD_DRAW_DOMAIN, seed, n, attempt).encode());
+			let mut low = [0u8; 16];
+			low.copy_from_slice(&draw[..16]);
+			u128::from_le_bytes(low)
+		};
+		let mut point = word(0) % u128::from(holdings.bytes);
+		let mut class = None;
+		for (c, bytes) in holdings.class_bytes.iter().enumerate() {
+			if point < u128::from(*bytes) {
+				class = Some(c);
+				break;
+			}
+			point -= u128::from(*bytes);
+		}
+		let Some(c) = class else { return (None, 0) };
+		let count = holdings.counts[c];
+		if count == 0 {
+			return (None, 0);
+		}
+		let bound = 1u128 << (c + 1);
+		let mut reads = 0u32;
+		let mut drawn = None;
+		for attempt in 1..=MAX_DRAW_TRIES {
+			let draw = word(attempt);
+			let index = (draw % u128::from(count)) as u32;
+			let Some(held) = MinerFileAt::<T>::get(miner, (c as u8, index)) else { break };
+			reads = reads.saturating_add(1);
+			drawn = Some(held.fid);
+			if (draw >> 64) % bound < u128::from(held.bytes) {
+				break;
+			}
+		}
+		(drawn, reads)
 	}
 
 	/// The 32 bytes a receipt names an account by: its SCALE encoding.
@@ -515,21 +655,43 @@ impl<T: Config> Pallet<T> {
 			for (slot, miner) in file.miners.iter().enumerate() {
 				let (column, replica) =
 					file.layout.slot_column(slot as u32).ok_or("slot outside layout")?;
-				if T::Hooks::is_slot_lost(&fid, slot as u32) {
-					ensure!(MinerSlots::<T>::get(miner, fid).is_none(), "lost slot still indexed");
+				// A lost slot's miner may keep it while it exits (the audit
+				// checks when).
+				let Some(held) = MinerSlots::<T>::get(miner, fid) else {
+					ensure!(T::Hooks::is_slot_lost(&fid, slot as u32), "miner slot not indexed");
 					continue;
-				}
-				let held = MinerSlots::<T>::get(miner, fid).ok_or("miner slot not indexed")?;
+				};
 				ensure!((held.column, held.replica) == (column, replica), "miner slot mismatch");
-				ensure!(MinerFileAt::<T>::get(miner, held.index) == Some(fid), "file list broken");
+				ensure!(
+					MinerFileAt::<T>::get(miner, (held.class, held.index))
+						== Some(HeldColumn { fid, bytes: file.column_bytes }),
+					"file list broken"
+				);
 				slots = slots.saturating_add(1);
 			}
 		}
 		ensure!(MinerSlots::<T>::iter().count() == slots, "stale MinerSlots");
 		ensure!(MinerFileAt::<T>::iter().count() == slots, "stale MinerFileAt");
-		for (miner, count) in MinerFileCount::<T>::iter() {
-			ensure!(count > 0, "empty file list kept");
-			ensure!(MinerSlots::<T>::iter_prefix(&miner).count() == count as usize, "count off");
+		for (miner, holdings) in MinerHoldings::<T>::iter() {
+			ensure!(holdings.files > 0, "empty holdings kept");
+			let mut files = 0u32;
+			let mut bytes = 0u64;
+			for c in 0..SIZE_CLASSES {
+				let listed: alloc::vec::Vec<_> = (0..holdings.counts[c])
+					.map(|index| MinerFileAt::<T>::get(&miner, (c as u8, index)))
+					.collect::<Option<_>>()
+					.ok_or("class list has a gap")?;
+				let class_bytes = listed.iter().map(|held| held.bytes).sum::<u64>();
+				ensure!(class_bytes == holdings.class_bytes[c], "class bytes off");
+				ensure!(
+					listed.iter().all(|held| size_class(held.bytes) as usize == c),
+					"column in the wrong class"
+				);
+				files = files.saturating_add(holdings.counts[c]);
+				bytes = bytes.saturating_add(class_bytes);
+			}
+			ensure!(files == holdings.files && bytes == holdings.bytes, "holdings totals off");
+			ensure!(MinerSlots::<T>::iter_prefix(&miner).count() == files as usize, "count off");
 		}
 		for (owner, _, fid) in OwnedObjects::<T>::iter() {
 			let file = Files::<T>::get(fid).ok_or("object of a missing file")?;

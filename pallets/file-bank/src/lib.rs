@@ -28,7 +28,10 @@
 //!
 //! A FID that is already stored is not stored twice: declaring it adds the
 //! caller as one more owner, charged at once. The file is removed when its
-//! last owner deletes it.
+//! last owner deletes it. The new owner's rules still hold: every miner
+//! holding the file must be in one of the declared regions or pinned
+//! (`HoldersOutsideRegions`), and a file with a lost slot or too few
+//! columns left is not offered (`FileImpaired`) until it is restored.
 //!
 //! ## Account ids
 //!
@@ -75,6 +78,9 @@ pub trait FileHooks<AccountId> {
 	/// Whether `miner`'s columns are being handed over to other miners, so
 	/// that it must not take new ones.
 	fn is_handing_over(miner: &AccountId) -> bool;
+	/// Whether a slot of `fid` is lost (waiting to be restored) or the file
+	/// is damaged: it is then not offered to a new owner.
+	fn is_impaired(fid: &Fid) -> bool;
 }
 
 impl<AccountId> FileHooks<AccountId> for () {
@@ -85,6 +91,9 @@ impl<AccountId> FileHooks<AccountId> for () {
 		false
 	}
 	fn is_handing_over(_miner: &AccountId) -> bool {
+		false
+	}
+	fn is_impaired(_fid: &Fid) -> bool {
 		false
 	}
 }
@@ -226,7 +235,7 @@ pub mod pallet {
 
 	/// The open deal storing a FID, so one FID is never stored by two deals.
 	#[pallet::storage]
-	pub type PendingFids<T: Config> = StorageMap<_, Identity, Fid, DealId, OptionQuery>;
+	pub type PendingFids<T: Config> = StorageMap<_, Blake2_128Concat, Fid, DealId, OptionQuery>;
 
 	/// Deals timing out at the start of a block, at most
 	/// `MaxDeadlinesPerBlock` per block.
@@ -241,7 +250,7 @@ pub mod pallet {
 
 	/// Stored files by FID.
 	#[pallet::storage]
-	pub type Files<T: Config> = StorageMap<_, Identity, Fid, FileRecord<T>, OptionQuery>;
+	pub type Files<T: Config> = StorageMap<_, Blake2_128Concat, Fid, FileRecord<T>, OptionQuery>;
 
 	/// Each owner's objects: (bucket, name) to FID.
 	#[pallet::storage]
@@ -258,19 +267,34 @@ pub mod pallet {
 	/// Reverse index of `Files`: the slot each miner holds of each file
 	/// (one per file, since a file's miners are distinct).
 	#[pallet::storage]
-	pub type MinerSlots<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, Fid, SlotRef, OptionQuery>;
+	pub type MinerSlots<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		Fid,
+		SlotRef,
+		OptionQuery,
+	>;
 
-	/// How many files each miner holds a slot of.
+	/// What each miner holds, per size class; absent for a miner holding
+	/// nothing.
 	#[pallet::storage]
-	pub type MinerFileCount<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type MinerHoldings<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, crate::types::Holdings, OptionQuery>;
 
-	/// Each miner's files as a list, `0..MinerFileCount`, so that the audit
-	/// can draw one uniformly at random.
+	/// Each miner's columns as one list per size class, `(class, 0..count)`,
+	/// so that the audit can draw them in proportion to their bytes.
 	#[pallet::storage]
-	pub type MinerFileAt<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, Fid, OptionQuery>;
+	pub type MinerFileAt<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		(u8, u32),
+		HeldColumn,
+		OptionQuery,
+	>;
 
 	/// Data keys of encrypted files, wrapped by an owner to another account
 	/// so it can decrypt the file (`grant_key`). Opaque to the chain; removed
@@ -278,7 +302,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type KeyGrants<T: Config> = StorageDoubleMap<
 		_,
-		Identity,
+		Blake2_128Concat,
 		Fid,
 		Blake2_128Concat,
 		T::AccountId,
@@ -288,12 +312,13 @@ pub mod pallet {
 
 	/// How many grants each file has, at most `MaxKeyGrants`.
 	#[pallet::storage]
-	pub type KeyGrantCount<T: Config> = StorageMap<_, Identity, Fid, u32, ValueQuery>;
+	pub type KeyGrantCount<T: Config> = StorageMap<_, Blake2_128Concat, Fid, u32, ValueQuery>;
 
-	/// Owners whose space expired; their objects are removed a few per block.
+	/// Owners whose space expired; the objects they had then are removed a
+	/// few per block.
 	#[pallet::storage]
 	pub type ExpiredOwners<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, ExpiredOwner<T>, OptionQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -445,6 +470,12 @@ pub mod pallet {
 		FileMismatch,
 		/// The file already has `MaxOwners` owners.
 		TooManyOwners,
+		/// The FID is stored, but a miner holding it is outside the declared
+		/// regions and not pinned: declare it with regions its miners are in.
+		HoldersOutsideRegions,
+		/// The FID is stored, but a slot of it is lost or the file is
+		/// damaged: it is not offered to new owners until it is restored.
+		FileImpaired,
 		/// No active scheduler can take the deal.
 		NoSchedulerAvailable,
 		/// The deadline queues of the next blocks are full; try again later.
@@ -493,8 +524,8 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let expired = Self::expire_deals(now);
-			let removed = Self::remove_expired_objects();
-			T::WeightInfo::on_initialize(expired, removed)
+			let (removed, hooks) = Self::remove_expired_objects();
+			T::WeightInfo::on_initialize(expired, removed).saturating_add(hooks)
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -524,9 +555,10 @@ pub mod pallet {
 		///
 		/// Emits `DealAssigned`, or `OwnerAdded` for a stored FID.
 		///
-		/// O(r) in the number of regions, bounded by `MaxRegions`.
+		/// O(r) in the number of regions, bounded by `MaxRegions`; for a
+		/// stored FID, O(s·r) in its slots, bounded by `MaxSlots`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::declare())]
+		#[pallet::weight(T::WeightInfo::declare().max(T::WeightInfo::declare_stored()))]
 		pub fn declare(
 			origin: OriginFor<T>,
 			owner: T::AccountId,

@@ -161,6 +161,12 @@ impl MockSpace {
 		})
 		.unwrap();
 	}
+	/// The lease ends, as the space pallet drops it when it expires.
+	pub fn expire(who: &AccountId) {
+		let mut all: BTreeMap<AccountId, Space> = load(SPACE);
+		all.remove(who);
+		store(SPACE, &all);
+	}
 	pub fn create_bucket(who: &AccountId, name: &[u8]) {
 		let mut all: BTreeMap<(AccountId, Vec<u8>), u32> = load(BUCKETS);
 		all.insert((who.clone(), name.to_vec()), 0);
@@ -219,6 +225,9 @@ impl SpaceLedger<AccountId> for MockSpace {
 		})
 	}
 	fn release(owner: &AccountId, bytes: u64) {
+		if !load::<BTreeMap<AccountId, Space>>(SPACE).contains_key(owner) {
+			return;
+		}
 		Self::update(owner, |space| {
 			space.used = space.used.checked_sub(bytes).expect("release of used bytes");
 			Ok(())

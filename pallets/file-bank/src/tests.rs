@@ -320,8 +320,12 @@ mod report {
 				Some(fid(1))
 			);
 			assert_eq!(
-				MinerSlots::<Test>::get(miner(3), fid(1)),
-				Some(SlotRef { column: 2, replica: 0, index: 0 })
+				MinerSlots::<Test>::get(miner(3), fid(1)).map(|held| (
+					held.column,
+					held.replica,
+					held.index
+				)),
+				Some((2, 0, 0))
 			);
 			assert_eq!(
 				MockSpace::of(&alice()),
@@ -365,8 +369,12 @@ mod report {
 				miners(&[1, 2, 3, 4, 5, 6, 7, 8])
 			);
 			assert_eq!(
-				MinerSlots::<Test>::get(miner(6), fid(2)),
-				Some(SlotRef { column: 1, replica: 1, index: 0 })
+				MinerSlots::<Test>::get(miner(6), fid(2)).map(|held| (
+					held.column,
+					held.replica,
+					held.index
+				)),
+				Some((1, 1, 0))
 			);
 		});
 	}
@@ -849,15 +857,56 @@ mod ownership {
 				assert_ok!(report(scheduler(1), deal, good_receipts(deal, file)));
 			}
 			assert_eq!(MockSpace::of(&alice()).used, 3 * SIZE);
-			<FileBank as OnSpaceExpired<AccountId>>::on_space_expired(&alice());
 			run_to_block(2);
-			assert_eq!(OwnedObjects::<Test>::iter_prefix(alice()).count(), 1);
+			<FileBank as OnSpaceExpired<AccountId>>::on_space_expired(&alice());
+			MockSpace::expire(&alice());
 			run_to_block(3);
-			assert_eq!(OwnedObjects::<Test>::iter_prefix(alice()).count(), 0);
-			assert_eq!(MockSpace::of(&alice()).used, 0);
-			assert_eq!(MockMiners::used(&miner(1)), 0);
+			assert_eq!(OwnedObjects::<Test>::iter_prefix(alice()).count(), 1);
 			run_to_block(4);
+			assert_eq!(OwnedObjects::<Test>::iter_prefix(alice()).count(), 0);
+			assert_eq!(MockMiners::used(&miner(1)), 0);
+			run_to_block(5);
 			assert!(ExpiredOwners::<Test>::get(alice()).is_none());
+		});
+	}
+
+	/// Regression: the removal after an expiry took every object of the
+	/// owner, also those stored in space it bought again meanwhile, and the
+	/// old objects' releases lowered the new lease's usage.
+	#[test]
+	fn objects_stored_in_space_bought_again_survive_the_old_expiry() {
+		run_test(|| {
+			store_cat();
+			run_to_block(2);
+			<FileBank as OnSpaceExpired<AccountId>>::on_space_expired(&alice());
+			MockSpace::expire(&alice());
+			MockSpace::buy(&alice(), 1 << 30);
+			let deal = NextDealId::<Test>::get();
+			assert_ok!(declare_as(alice(), alice(), b"new", fid(30), layout()));
+			assert_ok!(report(scheduler(1), deal, good_receipts(deal, fid(30))));
+			run_to_block(6);
+			let left: Vec<_> = OwnedObjects::<Test>::iter_prefix(alice()).map(|(_, f)| f).collect();
+			assert_eq!(left, vec![fid(30)]);
+			assert!(!Files::<Test>::contains_key(fid(1)));
+			assert_eq!(MockSpace::of(&alice()).used, SIZE);
+			assert!(ExpiredOwners::<Test>::get(alice()).is_none());
+			assert_ok!(FileBank::do_try_state());
+		});
+	}
+
+	/// Regression: owners expiring with no objects left were not counted
+	/// against the hook's limit.
+	#[test]
+	fn owners_expiring_without_objects_count_against_the_limit() {
+		run_test(|| {
+			for n in 10..20u8 {
+				<FileBank as OnSpaceExpired<AccountId>>::on_space_expired(&account(n));
+			}
+			run_to_block(2);
+			assert_eq!(
+				ExpiredOwners::<Test>::iter().count(),
+				10 - MaxRemovalsPerBlock::get() as usize
+			);
 		});
 	}
 }

@@ -124,6 +124,23 @@ pub struct Ownership<T: Config> {
 	pub bucket: BucketNameOf<T>,
 	/// The object's name in that bucket.
 	pub name: ObjectNameOf<T>,
+	/// Block the owner got the object in: an expiry of its space removes
+	/// only the objects it had by then.
+	pub since: BlockNumberFor<T>,
+}
+
+/// An owner whose space expired, while its objects are removed.
+#[derive(
+	Encode, Decode, TypeInfo, MaxEncodedLen, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ExpiredOwner<T: Config> {
+	/// Block the space expired in (in its hook, before its extrinsics):
+	/// objects the owner got from then on, in space bought again, are kept.
+	pub cutoff: BlockNumberFor<T>,
+	/// The last object looked at; the removal goes on after it.
+	pub after: Option<ObjectKeyOf<T>>,
 }
 
 /// A stored file: a constant-size record however large the file is.
@@ -169,9 +186,73 @@ pub struct SlotRef {
 	pub column: ColumnIndex,
 	/// The replica of that column.
 	pub replica: u8,
-	/// Position of the file in the miner's list (`MinerFileAt`), which the
-	/// audit draws files from.
+	/// Size class of the column (`size_class(column_bytes)`): which of the
+	/// miner's lists (`MinerFileAt`) holds the file.
+	pub class: u8,
+	/// Position of the file in that list, which the audit draws files from.
 	pub index: u32,
+}
+
+/// Columns are listed per miner in 64 size classes: class `c` holds the
+/// columns of `2^c` to `2^(c+1) − 1` bytes. A column drawn uniformly from a
+/// class and kept with probability `bytes / 2^(c+1)` (at least one half)
+/// is drawn in proportion to its bytes within the class.
+pub const SIZE_CLASSES: usize = 64;
+
+/// The size class of a column of `bytes` bytes (see [`SIZE_CLASSES`]).
+pub fn size_class(bytes: u64) -> u8 {
+	(63u32.saturating_sub(bytes.max(1).leading_zeros())) as u8
+}
+
+/// One entry of a miner's list of held columns.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct HeldColumn {
+	/// The file.
+	pub fid: Fid,
+	/// Bytes of the column the miner holds (`FileRecord::column_bytes`).
+	pub bytes: u64,
+}
+
+/// What a miner holds, per size class: the audit draws a class in
+/// proportion to its bytes, then a column of it (`Pallet::draw_held`).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct Holdings {
+	/// Columns held, all classes.
+	pub files: u32,
+	/// Bytes held, all classes.
+	pub bytes: u64,
+	/// Columns held per class.
+	pub counts: [u32; SIZE_CLASSES],
+	/// Bytes held per class.
+	pub class_bytes: [u64; SIZE_CLASSES],
+}
+
+impl Default for Holdings {
+	fn default() -> Self {
+		Self { files: 0, bytes: 0, counts: [0; SIZE_CLASSES], class_bytes: [0; SIZE_CLASSES] }
+	}
 }
 
 /// A miner's signed acknowledgement that it holds one slot of a deal's file.

@@ -13,6 +13,7 @@ use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 /// Weight functions needed by `pallet_file_bank`.
 pub trait WeightInfo {
 	fn declare() -> Weight;
+	fn declare_stored() -> Weight;
 	fn report(s: u32) -> Weight;
 	fn request_reassign() -> Weight;
 	fn cancel_deal() -> Weight;
@@ -31,6 +32,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn declare() -> Weight {
 		Weight::from_parts(102723000, 0)
 			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(5))
+	}
+	fn declare_stored() -> Weight {
+		Weight::from_parts(102723000, 0)
+			.saturating_add(T::DbWeight::get().reads(108))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage items touched: 12.
@@ -102,6 +108,11 @@ impl WeightInfo for () {
 	fn declare() -> Weight {
 		Weight::from_parts(102723000, 0)
 			.saturating_add(ParityDbWeight::get().reads(10))
+			.saturating_add(ParityDbWeight::get().writes(5))
+	}
+	fn declare_stored() -> Weight {
+		Weight::from_parts(102723000, 0)
+			.saturating_add(ParityDbWeight::get().reads(108))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	/// Storage items touched: 12.

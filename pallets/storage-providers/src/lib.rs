@@ -528,7 +528,10 @@ pub mod pallet {
 		///
 		/// O(1).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::withdraw())]
+		#[pallet::weight(T::WeightInfo::withdraw().saturating_add(
+			// `OnExit::on_miner_withdrawn`: the audit's record of the miner.
+			T::DbWeight::get().reads_writes(1, 1)
+		))]
 		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw(who)

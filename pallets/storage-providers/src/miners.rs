@@ -170,6 +170,7 @@ impl<T: Config> Pallet<T> {
 		let stake =
 			T::Currency::release_all(&HoldReason::MinerStake.into(), &who, Precision::BestEffort)?;
 		Miners::<T>::remove(&who);
+		<T::OnExit as deoss_traits::OnMinerExit<_>>::on_miner_withdrawn(&who);
 		Self::deposit_event(Event::MinerWithdrawn { miner: who, stake });
 		Ok(())
 	}

@@ -94,12 +94,16 @@ impl<AccountId> OnSpaceExpired<AccountId> for () {
 pub trait OnMinerExit<AccountId> {
 	/// Starts handing over `miner`'s data; returns the weight used.
 	fn on_miner_exit(miner: &AccountId) -> Weight;
+	/// `miner` withdrew its stake and is gone: what is kept about it is
+	/// removed. At most one read and one write.
+	fn on_miner_withdrawn(miner: &AccountId);
 }
 
 impl<AccountId> OnMinerExit<AccountId> for () {
 	fn on_miner_exit(_miner: &AccountId) -> Weight {
 		Weight::zero()
 	}
+	fn on_miner_withdrawn(_miner: &AccountId) {}
 }
 
 /// Storage miners as deals and audits see them. Implemented by the

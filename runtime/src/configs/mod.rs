@@ -285,10 +285,13 @@ impl pallet_audit::Config for Runtime {
 	/// up even when every block of a walk issues challenges (checked by
 	/// `integrity_test`).
 	type MaxChallengesPerBlock = ConstU32<8>;
+	/// Failures are counted among a miner's latest 8 challenges, so passing
+	/// every other one does not wipe them.
+	type FailureWindow = ConstU32<8>;
 	/// One failure is never slashed.
 	type SlashAfter = ConstU32<2>;
 	type SlashFraction = AuditSlashFraction;
-	/// The third failure in a row hands the miner's columns over.
+	/// The third failure within the window hands the miner's columns over.
 	type LoseAfter = ConstU32<3>;
 	type MaxHandOversPerBlock = ConstU32<32>;
 	/// 5 minutes to rebuild a column and prove it.
