@@ -209,13 +209,14 @@ mod benchmarks {
 		let seed = [7u8; 32];
 		let column = 5;
 		let mut files = BoundedVec::<Fid, T::SamplesPerChallenge>::new();
-		let mut proofs = BoundedVec::<ChunkProof, T::SamplesPerChallenge>::new();
+		let mut proofs = BoundedVec::<SampleProof<T>, T::SamplesPerChallenge>::new();
 		for n in 0..s {
 			let sample = derive_sample::<RuntimeHasher>(&seed, &geometry, column, n)
 				.map_err(|_| BenchmarkError::Stop("sample"))?;
 			let (fid, proof) = folded_proof(&geometry, &sample, n as u8);
 			insert_file::<T>(fid, &geometry, &miner, column);
 			files.try_push(fid).map_err(|_| BenchmarkError::Stop("files"))?;
+			let proof = SampleProof::try_from(proof).map_err(|_| BenchmarkError::Stop("chunk"))?;
 			proofs.try_push(proof).map_err(|_| BenchmarkError::Stop("proofs"))?;
 		}
 		let deadline = now::<T>().saturating_add(T::ResponseWindow::get());
@@ -366,11 +367,13 @@ mod benchmarks {
 			.and_then(|order| order.claim)
 			.ok_or(BenchmarkError::Stop("claimed"))?
 			.seed;
-		let mut proofs = BoundedVec::<ChunkProof, T::RestoralSamples>::new();
+		let mut proofs = BoundedVec::<SampleProof<T>, T::RestoralSamples>::new();
 		for n in 0..T::RestoralSamples::get() {
 			let sample = derive_sample::<RuntimeHasher>(&seed, &file.geometry, 0, n)
 				.map_err(|_| BenchmarkError::Stop("sample"))?;
-			proofs.try_push(file.prove(&sample)).map_err(|_| BenchmarkError::Stop("proofs"))?;
+			let proof = SampleProof::try_from(file.prove(&sample))
+				.map_err(|_| BenchmarkError::Stop("chunk"))?;
+			proofs.try_push(proof).map_err(|_| BenchmarkError::Stop("proofs"))?;
 		}
 
 		#[extrinsic_call]

@@ -3,7 +3,7 @@
 use crate::*;
 use alloc::collections::BTreeMap;
 use codec::Encode;
-use deoss_primitives::{derive_sample, verify_chunk, ColumnIndex, FileGeometry, ProofError};
+use deoss_primitives::{derive_sample, verify_chunk_parts, ColumnIndex, FileGeometry, ProofError};
 use deoss_traits::MinerRegistry;
 use frame_support::{
 	dispatch::DispatchClass, ensure, pallet_prelude::*, traits::Randomness, BoundedVec,
@@ -129,7 +129,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_submit_proof(
 		miner: T::AccountId,
-		proofs: BoundedVec<ChunkProof, T::SamplesPerChallenge>,
+		proofs: BoundedVec<SampleProof<T>, T::SamplesPerChallenge>,
 	) -> DispatchResult {
 		let Some(challenge) = Challenges::<T>::get(&miner) else {
 			let expired = matches!(Records::<T>::get(&miner).last, Outcome::Failed(_));
@@ -157,7 +157,7 @@ impl<T: Config> Pallet<T> {
 			let sample =
 				derive_sample::<RuntimeHasher>(&challenge.seed, &geometry, column, n as u32)
 					.map_err(Self::proof_error)?;
-			verify_chunk::<RuntimeHasher>(fid, &geometry, &sample, proof)
+			verify_chunk_parts::<RuntimeHasher>(fid, &geometry, &sample, &proof.chunk, &proof.path)
 				.map_err(Self::proof_error)?;
 		}
 		Self::close_challenge(&miner, &challenge);

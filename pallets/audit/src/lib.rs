@@ -109,10 +109,12 @@
 
 extern crate alloc;
 
+pub use extension::{CheckProof, NO_OPEN_CHALLENGE, WRONG_PROOF_COUNT};
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+mod extension;
 mod functions;
 mod impls;
 mod restoral;
@@ -478,7 +480,10 @@ pub mod pallet {
 		///
 		/// The origin must be Signed by the challenged miner. Free when
 		/// accepted; a rejected proof changes nothing and may be retried
-		/// until the deadline.
+		/// until the deadline. The transaction pool refuses (`CheckProof`)
+		/// a proof from an account without an open challenge or with the
+		/// wrong number of proofs, and keeps one proof per challenge, so the
+		/// block space reserved for proofs cannot be filled with garbage.
 		///
 		/// Emits `ProofAccepted`.
 		///
@@ -491,7 +496,7 @@ pub mod pallet {
 		))]
 		pub fn submit_proof(
 			origin: OriginFor<T>,
-			proofs: BoundedVec<ChunkProof, T::SamplesPerChallenge>,
+			proofs: BoundedVec<SampleProof<T>, T::SamplesPerChallenge>,
 		) -> DispatchResultWithPostInfo {
 			let miner = ensure_signed(origin)?;
 			Self::do_submit_proof(miner, proofs)?;
@@ -532,7 +537,7 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			fid: Fid,
 			slot: u32,
-			proofs: BoundedVec<ChunkProof, T::RestoralSamples>,
+			proofs: BoundedVec<SampleProof<T>, T::RestoralSamples>,
 		) -> DispatchResult {
 			let miner = ensure_signed(origin)?;
 			Self::do_complete_restoral(miner, fid, slot, proofs)

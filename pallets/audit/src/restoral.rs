@@ -3,7 +3,7 @@
 
 use crate::*;
 use codec::Encode;
-use deoss_primitives::{derive_sample, verify_chunk, FileGeometry};
+use deoss_primitives::{derive_sample, verify_chunk_parts, FileGeometry};
 use deoss_traits::MinerRegistry;
 use frame_support::{ensure, pallet_prelude::*, BoundedVec};
 use pallet_file_bank::{Files, SlotRef};
@@ -135,7 +135,7 @@ impl<T: Config> Pallet<T> {
 		miner: T::AccountId,
 		fid: Fid,
 		slot: u32,
-		proofs: BoundedVec<ChunkProof, T::RestoralSamples>,
+		proofs: BoundedVec<SampleProof<T>, T::RestoralSamples>,
 	) -> DispatchResult {
 		let order = RestoralOrders::<T>::get(fid, slot).ok_or(Error::<T>::OrderNotFound)?;
 		let claim = order
@@ -155,8 +155,14 @@ impl<T: Config> Pallet<T> {
 			let sample =
 				derive_sample::<RuntimeHasher>(&claim.seed, &geometry, order.column, n as u32)
 					.map_err(Self::proof_error)?;
-			verify_chunk::<RuntimeHasher>(&fid, &geometry, &sample, proof)
-				.map_err(Self::proof_error)?;
+			verify_chunk_parts::<RuntimeHasher>(
+				&fid,
+				&geometry,
+				&sample,
+				&proof.chunk,
+				&proof.path,
+			)
+			.map_err(Self::proof_error)?;
 		}
 
 		T::Miners::commit(&miner, claim.bytes)?;

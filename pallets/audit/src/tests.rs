@@ -9,10 +9,22 @@ use sp_runtime::DispatchError;
 /// Three full segments: every segment has the same shape.
 const SIZE: usize = 3 * 16 * 1024;
 
-type Proofs = BoundedVec<ChunkProof, <Test as Config>::SamplesPerChallenge>;
+type Proofs = BoundedVec<SampleProof<Test>, <Test as Config>::SamplesPerChallenge>;
+
+/// The proofs as the calls take them.
+fn bounded<S: frame_support::traits::Get<u32>>(
+	proofs: Vec<ChunkProof>,
+) -> BoundedVec<SampleProof<Test>, S> {
+	proofs
+		.into_iter()
+		.map(|proof| SampleProof::try_from(proof).expect("chunks fit MaxChunkSize"))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("no more proofs than samples")
+}
 
 fn submit(n: u8, proofs: Vec<ChunkProof>) -> frame_support::dispatch::DispatchResultWithPostInfo {
-	let proofs: Proofs = proofs.try_into().expect("no more proofs than samples");
+	let proofs: Proofs = bounded(proofs);
 	Audit::submit_proof(RuntimeOrigin::signed(miner(n)), proofs)
 }
 
@@ -43,12 +55,7 @@ fn answer_all(files: &[&StoredFile], silent: &[u8]) {
 
 /// Miner `n` completes the restoral of `slot` of `fid` with `proofs`.
 fn complete(n: u8, fid: Fid, slot: u32, proofs: Vec<ChunkProof>) -> sp_runtime::DispatchResult {
-	Audit::complete_restoral(
-		RuntimeOrigin::signed(miner(n)),
-		fid,
-		slot,
-		proofs.try_into().expect("no more proofs than samples"),
-	)
+	Audit::complete_restoral(RuntimeOrigin::signed(miner(n)), fid, slot, bounded(proofs))
 }
 
 /// The owner deletes its object `name`.
@@ -825,4 +832,80 @@ fn the_samples_constant_meets_its_detection_target() {
 	// The runtime's choice: 99 % detection per period at a 5 % loss.
 	let samples = deoss_primitives::samples_for_detection(990_000, 50_000).expect("reachable");
 	assert_eq!(samples, 90);
+}
+
+/// Regression: any account could fill the block space reserved for proofs
+/// with `submit_proof` calls the chain refused only once included. The pool
+/// now refuses them, and keeps one proof per challenge.
+#[test]
+fn the_pool_refuses_proofs_without_a_challenge_or_with_the_wrong_count() {
+	use sp_runtime::{
+		traits::{DispatchTransaction, TransactionExtension},
+		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	};
+	run_test(4, || {
+		let file = stored_and_challenged();
+		let validate = |n: u8, proofs: Vec<ChunkProof>| {
+			let call = RuntimeCall::Audit(Call::submit_proof { proofs: bounded(proofs) });
+			let info = frame_support::dispatch::DispatchInfo::default();
+			CheckProof::<Test>::new()
+				.validate_only(
+					RuntimeOrigin::signed(miner(n)),
+					&call,
+					&info,
+					0,
+					TransactionSource::External,
+					0,
+				)
+				.map(|(valid, _, _)| valid)
+		};
+		let custom = |code| TransactionValidityError::from(InvalidTransaction::Custom(code));
+		// Miner 4 holds nothing, so it has no challenge.
+		assert_eq!(validate(4, answer(0, &[&file])).err(), Some(custom(NO_OPEN_CHALLENGE)));
+		let mut short = answer(0, &[&file]);
+		short.pop();
+		assert_eq!(validate(0, short).err(), Some(custom(WRONG_PROOF_COUNT)));
+		let valid = validate(0, answer(0, &[&file])).expect("a proof for an open challenge");
+		assert_eq!(valid.provides.len(), 1);
+		// A proof of another miner's challenge has another tag.
+		let other = validate(1, answer(1, &[&file])).expect("miner 1 is challenged too");
+		assert_ne!(valid.provides, other.provides);
+		// Other calls pass untouched.
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let info = frame_support::dispatch::DispatchInfo::default();
+		assert_eq!(CheckProof::<Test>::new().weight(&call), frame_support::weights::Weight::zero());
+		assert!(CheckProof::<Test>::new()
+			.validate_only(
+				RuntimeOrigin::signed(miner(4)),
+				&call,
+				&info,
+				0,
+				TransactionSource::External,
+				0
+			)
+			.is_ok());
+	});
+}
+
+/// Regression: a proof's chunk was bounded by the 16 KiB of any layout, not
+/// by the runtime's `MaxChunkSize`, so a call could carry four times more
+/// bytes per sample than any file has.
+#[test]
+fn a_proof_with_a_chunk_longer_than_max_chunk_size_does_not_decode() {
+	use codec::{Decode, Encode};
+	let max = <<Test as pallet_file_bank::Config>::MaxChunkSize as frame_support::traits::Get<
+		u32,
+	>>::get();
+	let too_long = ChunkProof {
+		chunk: vec![7u8; max as usize + 1].try_into().expect("within the primitives' bound"),
+		path: Default::default(),
+	};
+	assert!(SampleProof::<Test>::try_from(too_long.clone()).is_err());
+	let call = (6u8, 0u8, vec![too_long]).encode();
+	assert!(RuntimeCall::decode(&mut &call[..]).is_err());
+	let fits = ChunkProof {
+		chunk: vec![7u8; max as usize].try_into().expect("fits"),
+		path: Default::default(),
+	};
+	assert!(SampleProof::<Test>::try_from(fits).is_ok());
 }

@@ -3,10 +3,50 @@
 
 use crate::Config;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use deoss_primitives::{ColumnIndex, Fid};
+use deoss_primitives::{ChunkProof, ColumnIndex, Fid, MerklePath};
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
+
+/// A chunk bounded by the file bank's `MaxChunkSize`, so that a proof
+/// cannot carry more bytes than any file's chunk has.
+pub type ChunkOf<T> = BoundedVec<u8, <T as pallet_file_bank::Config>::MaxChunkSize>;
+
+/// A miner's answer to one sample, as the calls take it: a chunk and its
+/// path to the FID (`deoss_primitives::ChunkProof`, encoded alike, with the
+/// chunk bounded by the runtime's `MaxChunkSize`).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct SampleProof<T: Config> {
+	/// The chunk bytes, exactly as long as the file geometry says.
+	pub chunk: ChunkOf<T>,
+	/// Siblings from the chunk leaf up to the FID, lowest first.
+	pub path: MerklePath,
+}
+
+impl<T: Config> TryFrom<ChunkProof> for SampleProof<T> {
+	type Error = ChunkProof;
+
+	/// Fails (handing the proof back) when its chunk is longer than
+	/// `MaxChunkSize`.
+	fn try_from(proof: ChunkProof) -> Result<Self, ChunkProof> {
+		match ChunkOf::<T>::try_from(proof.chunk.as_slice().to_vec()) {
+			Ok(chunk) => Ok(Self { chunk, path: proof.path }),
+			Err(_) => Err(proof),
+		}
+	}
+}
 
 /// A challenge round: its seed and how far it has walked the miners.
 #[derive(

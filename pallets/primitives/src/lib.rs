@@ -36,7 +36,7 @@ pub use ids::{ChunkId, ChunkIndex, ColumnIndex, Fid, FragmentId, SegmentIndex};
 pub use layout::{FileGeometry, Layout, LayoutError};
 pub use proof::{
 	derive_sample, derive_samples, proof_path_len, samples_for_detection, verify_chunk,
-	verify_fragment, verify_samples, ChallengeSample, ChunkProof, FragmentPath, MerklePath,
-	ProofError,
+	verify_chunk_parts, verify_fragment, verify_samples, ChallengeSample, ChunkProof, FragmentPath,
+	MerklePath, ProofError,
 };
 pub use receipt::{receipt_message, Receipt, RECEIPT_DOMAIN};

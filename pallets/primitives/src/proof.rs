@@ -143,18 +143,30 @@ pub fn verify_chunk<H: Hasher>(
 	sample: &ChallengeSample,
 	proof: &ChunkProof,
 ) -> Result<(), ProofError> {
+	verify_chunk_parts::<H>(fid, geometry, sample, &proof.chunk, &proof.path)
+}
+
+/// [`verify_chunk`] for a proof held as its parts: the chunk bytes and the
+/// siblings from the chunk leaf up to the FID, lowest first.
+pub fn verify_chunk_parts<H: Hasher>(
+	fid: &Fid,
+	geometry: &FileGeometry,
+	sample: &ChallengeSample,
+	chunk: &[u8],
+	path: &[Hash],
+) -> Result<(), ProofError> {
 	if sample.column >= geometry.column_count() {
 		return Err(ProofError::SampleOutOfRange);
 	}
 	let chunk_count = geometry.chunk_count(sample.segment).ok_or(ProofError::SampleOutOfRange)?;
 	let chunk_len =
 		geometry.chunk_len(sample.segment, sample.chunk).ok_or(ProofError::SampleOutOfRange)?;
-	if proof.chunk.len() != chunk_len as usize {
+	if chunk.len() != chunk_len as usize {
 		return Err(ProofError::ChunkLengthMismatch);
 	}
-	let mut siblings = proof.path.iter();
+	let mut siblings = path.iter();
 	let fragment_root = fold_path::<H>(
-		H::hash_leaf(&proof.chunk),
+		H::hash_leaf(chunk),
 		u64::from(sample.chunk),
 		u64::from(chunk_count),
 		&mut siblings,
