@@ -223,6 +223,8 @@ fn records_decode_real_runtime_values() {
 		scheduler: AccountId32::new(account(3)),
 		previous_schedulers: bounded(vec![AccountId32::new(account(4))]),
 		deadline: 77,
+		depositor: AccountId32::new(account(1)),
+		deposit: 5,
 	};
 	let decoded: Deal =
 		decode(&metadata, storage_ty(&metadata, "FileBank", "Deals"), &deal.encode());
@@ -240,6 +242,7 @@ fn records_decode_real_runtime_values() {
 			owner: AccountId32::new(account(1)),
 			bucket: bounded(b"b".to_vec()),
 			name: bounded(b"n".to_vec()),
+			since: 3,
 		}]),
 		size: 99,
 		layout: layout_record(),

@@ -4,7 +4,7 @@ use crate::*;
 use alloc::collections::BTreeMap;
 use codec::Encode;
 use deoss_primitives::{derive_sample, verify_chunk_parts, ColumnIndex, FileGeometry, ProofError};
-use deoss_traits::MinerRegistry;
+use deoss_traits::{queue::BlockQueue, MinerRegistry};
 use frame_support::{
 	dispatch::DispatchClass, ensure, pallet_prelude::*, traits::Randomness, BoundedVec,
 };
@@ -12,15 +12,17 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_file_bank::{Files, MinerHoldings, MinerSlots};
 use sp_runtime::traits::{Saturating, Zero};
 
-/// Removes `entry` from a per-block queue, deleting the queue once empty.
-pub(crate) fn unqueue<E: PartialEq, S: Get<u32>>(queue: &mut Option<BoundedVec<E, S>>, entry: &E) {
-	if let Some(list) = queue {
-		list.retain(|other| other != entry);
-		if list.is_empty() {
-			*queue = None;
-		}
-	}
-}
+/// The challenges falling due at the start of a block.
+pub(crate) type ChallengeQueue<T> = BlockQueue<
+	ChallengeDeadlines<T>,
+	BlockNumberFor<T>,
+	<T as frame_system::Config>::AccountId,
+	<T as Config>::MaxChallengesPerBlock,
+>;
+
+/// The restoral claims expiring at the start of a block.
+pub(crate) type ClaimQueue<T> =
+	BlockQueue<ClaimDeadlines<T>, BlockNumberFor<T>, (Fid, u32), <T as Config>::MaxClaimsPerBlock>;
 
 impl<T: Config> Pallet<T> {
 	/// A seed no one could predict before the parent block: the runtime's
@@ -112,8 +114,7 @@ impl<T: Config> Pallet<T> {
 		let deadline = now.saturating_add(T::ResponseWindow::get());
 		// At most `MaxChallengesPerBlock` are issued per block, and only this
 		// block's challenges fall due at `deadline`, so there is room.
-		if ChallengeDeadlines::<T>::try_mutate(deadline, |due| due.try_push(miner.clone())).is_err()
-		{
+		if ChallengeQueue::<T>::schedule(deadline, miner, 1).is_none() {
 			return (false, reads);
 		}
 		let samples = files.len() as u32;
@@ -198,7 +199,7 @@ impl<T: Config> Pallet<T> {
 	/// Removes an open challenge and its deadline entry.
 	pub(crate) fn close_challenge(miner: &T::AccountId, challenge: &Challenge<T>) {
 		Challenges::<T>::remove(miner);
-		ChallengeDeadlines::<T>::mutate_exists(challenge.deadline, |due| unqueue(due, miner));
+		ChallengeQueue::<T>::unschedule(challenge.deadline, miner);
 	}
 
 	/// Fails the challenges falling due now; returns how many there were.

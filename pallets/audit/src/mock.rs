@@ -127,6 +127,7 @@ impl pallet_storage_providers::Config for Test {
 	type MinerBaseStake = ConstU64<1_000>;
 	type StakePerTib = ConstU64<1_000>;
 	type SchedulerStake = ConstU64<500>;
+	type SchedulerTimeoutPenalty = ConstU64<5>;
 	type UnbondingPeriod = ConstU64<10>;
 	type MinCapacity = ConstU64<GIB>;
 	type MaxCapacity = ConstU64<{ 1 << 50 }>;
@@ -147,6 +148,10 @@ impl pallet_oss::Config for Test {
 }
 
 impl pallet_file_bank::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DealDeposit = ConstU64<10>;
+	type MaxOpenDeals = ConstU32<8>;
 	type SpaceLedger = StorageSpace;
 	type Buckets = StorageSpace;
 	type StakeBalance = Balance;

@@ -1,7 +1,7 @@
 //! Restoral: lost slots become orders, miners claim and complete them, and
 //! files with too few columns left are marked damaged.
 
-use crate::*;
+use crate::{functions::ClaimQueue, *};
 use codec::Encode;
 use deoss_primitives::{derive_sample, verify_chunk_parts, FileGeometry};
 use deoss_traits::MinerRegistry;
@@ -89,9 +89,7 @@ impl<T: Config> Pallet<T> {
 			// ends here, unpunished.
 			if let Some(claim) = order.claim.take() {
 				T::Miners::unreserve(&claim.miner, claim.bytes);
-				ClaimDeadlines::<T>::mutate_exists(claim.deadline, |due| {
-					crate::functions::unqueue(due, &(fid, slot))
-				});
+				ClaimQueue::<T>::unschedule(claim.deadline, &(fid, slot));
 			}
 			if !order.released {
 				T::Miners::release(&order.lost_by, order.bytes);
@@ -120,8 +118,7 @@ impl<T: Config> Pallet<T> {
 
 		let deadline =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::RestoralTimeout::get());
-		ClaimDeadlines::<T>::try_mutate(deadline, |due| due.try_push((fid, slot)))
-			.map_err(|_| Error::<T>::ClaimsFull)?;
+		ClaimQueue::<T>::schedule(deadline, &(fid, slot), 1).ok_or(Error::<T>::ClaimsFull)?;
 		T::Miners::reserve(&miner, file.column_bytes)?;
 		let seed = Self::random_seed(&(b"deoss/audit/restoral/v1", fid, slot).encode());
 		order.claim =
@@ -183,9 +180,7 @@ impl<T: Config> Pallet<T> {
 			column_bytes,
 		);
 		RestoralOrders::<T>::remove(fid, slot);
-		ClaimDeadlines::<T>::mutate_exists(claim.deadline, |due| {
-			crate::functions::unqueue(due, &(fid, slot))
-		});
+		ClaimQueue::<T>::unschedule(claim.deadline, &(fid, slot));
 		Self::deposit_event(Event::RestoralCompleted { fid, slot, miner, previous });
 		if RestoralOrders::<T>::iter_prefix(fid).next().is_none() {
 			Self::deposit_event(Event::FileRestored { fid });

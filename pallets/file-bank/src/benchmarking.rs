@@ -7,7 +7,13 @@ use alloc::vec::Vec;
 use deoss_primitives::receipt_message;
 use deoss_traits::EU_MEMBERS;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Hooks, BoundedVec};
+use frame_support::{
+	traits::{
+		fungible::{Inspect, Mutate},
+		Hooks,
+	},
+	BoundedVec,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{crypto::KeyTypeId, sr25519};
 use sp_runtime::traits::{Get, Saturating};
@@ -65,10 +71,18 @@ fn home_regions<T: Config>() -> RegionsOf<T> {
 	BoundedVec::truncate_from(alloc::vec![HOME])
 }
 
-/// An owner with plenty of space and the benchmark bucket.
+/// Gives `who` enough to pay a hundred deal deposits.
+fn fund<T: Config>(who: &T::AccountId) {
+	let amount = T::Currency::minimum_balance()
+		.saturating_add(T::DealDeposit::get().saturating_mul(100u32.into()));
+	let _ = T::Currency::mint_into(who, amount);
+}
+
+/// An owner with plenty of space, funds and the benchmark bucket.
 fn new_owner<T: Config>(index: u32) -> T::AccountId {
 	let owner: T::AccountId = account("owner", index, SEED);
 	Helper::<T>::prepare_owner(&owner, &bucket::<T>(), u64::MAX / 4);
+	fund::<T>(&owner);
 	owner
 }
 
@@ -123,6 +137,7 @@ fn open_deal<T: Config>(
 ) -> Result<DealId, BenchmarkError> {
 	let deal = NextDealId::<T>::get();
 	FileBank::<T>::do_declare(
+		owner.clone(),
 		owner.clone(),
 		bucket::<T>(),
 		name::<T>(index),
@@ -192,6 +207,7 @@ mod benchmarks {
 	fn declare() -> Result<(), BenchmarkError> {
 		let owner = new_owner::<T>(0);
 		let operator: T::AccountId = account("operator", 0, SEED);
+		fund::<T>(&operator);
 		Helper::<T>::authorize(&operator, &owner, Scope::Upload);
 		schedulers::<T>(1);
 		let regions: Vec<Region> = EU_MEMBERS
@@ -371,8 +387,9 @@ mod benchmarks {
 		Ok(())
 	}
 
-	// `d` deals time out and are reassigned; `r` objects of an expired owner,
-	// each the last copy of a file of `MaxSlots` miners, are removed.
+	// `d` deals time out (their schedulers punished) and are reassigned;
+	// `r` objects of an expired owner, each the last copy of a file of
+	// `MaxSlots` miners, are removed.
 	#[benchmark]
 	fn on_initialize(
 		d: Linear<0, { T::MaxDeadlinesPerBlock::get() }>,
@@ -385,13 +402,17 @@ mod benchmarks {
 			store::<T>(&expired, index, &miners)?;
 			full_grants::<T>(&expired, index)?;
 		}
+		// The stored deals' deadline entries come up (and are skipped) first.
+		let drained =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::DealTimeout::get());
+		frame_system::Pallet::<T>::set_block_number(drained);
+		FileBank::<T>::on_initialize(drained);
 		// The space expires in a later block than the objects were stored in.
-		let later = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		let later = drained.saturating_add(1u32.into());
 		frame_system::Pallet::<T>::set_block_number(later);
 		<FileBank<T> as OnSpaceExpired<T::AccountId>>::on_space_expired(&expired);
-		let waiting = new_owner::<T>(1);
 		for index in 0..d {
-			open_deal::<T>(&waiting, 1_000 + index, 2)?;
+			open_deal::<T>(&new_owner::<T>(1 + index), 1_000 + index, 2)?;
 		}
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(T::DealTimeout::get());
 		frame_system::Pallet::<T>::set_block_number(due);
@@ -403,7 +424,7 @@ mod benchmarks {
 		}
 
 		assert_eq!(OwnedObjects::<T>::iter_prefix(&expired).count() as u32, 0);
-		assert!(Deadlines::<T>::get(due).is_empty());
+		assert!(DealQueue::<T>::iter().all(|(_, (_, deadline))| deadline > due));
 		Ok(())
 	}
 
@@ -422,13 +443,13 @@ mod benchmarks {
 	impl_benchmark_test_suite!(FileBank, crate::mock::new_test_ext(), crate::mock::Test);
 }
 
-/// Checks the setup put all `count` deals in the block's queue.
+/// Checks the setup queued all `count` deals to fall due at `due`.
 fn ensure_deadlines_due<T: Config>(
 	due: BlockNumberFor<T>,
 	count: u32,
 ) -> Result<(), BenchmarkError> {
-	let queued = Deadlines::<T>::get(due).len() as u32;
-	if queued == count {
+	let queued = DealQueue::<T>::iter().filter(|(_, (_, deadline))| *deadline == due).count();
+	if queued as u32 == count {
 		Ok(())
 	} else {
 		Err(BenchmarkError::Stop("deadlines spilled into the next block"))

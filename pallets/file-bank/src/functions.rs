@@ -5,12 +5,30 @@ use crate::*;
 use alloc::vec::Vec;
 use codec::Encode;
 use deoss_primitives::{receipt_message, ColumnIndex, FileGeometry};
-use frame_support::{ensure, pallet_prelude::*, BoundedVec};
+use deoss_traits::queue::Fifo;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{
+		fungible::{InspectHold, MutateHold},
+		tokens::{Fortitude, Precision},
+	},
+	BoundedVec,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{One, Saturating};
+use sp_runtime::traits::Saturating;
 
-/// Blocks after the wanted deadline tried when its queue is full.
-const DEADLINE_PROBES: u32 = 8;
+/// The deal deadline queue.
+type Deadlines<T> = Fifo<DealQueue<T>, DealQueueEnds<T>, (DealId, BlockNumberFor<T>)>;
+
+/// How a deal ended, for its deposit.
+#[derive(PartialEq)]
+enum DealEnd {
+	/// Stored or cancelled: the deposit goes back.
+	Closed,
+	/// Failed: the deposit is burnt.
+	Failed,
+}
 
 /// Domain of the hash that draws the columns a challenge samples.
 const HELD_DRAW_DOMAIN: &[u8] = b"deoss/audit/held/v1";
@@ -23,6 +41,7 @@ pub const MAX_DRAW_TRIES: u32 = 8;
 impl<T: Config> Pallet<T> {
 	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn do_declare(
+		caller: T::AccountId,
 		owner: T::AccountId,
 		bucket: BucketNameOf<T>,
 		name: ObjectNameOf<T>,
@@ -67,14 +86,20 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		ensure!(!PendingFids::<T>::contains_key(fid), Error::<T>::FileBeingStored);
+		let open = OpenDeals::<T>::get(&owner);
+		ensure!(open < T::MaxOpenDeals::get(), Error::<T>::TooManyOpenDeals);
 
 		let deal_id = NextDealId::<T>::get();
 		let scheduler = T::Schedulers::draw(&deal_id.encode(), &regions, &[])
 			.ok_or(Error::<T>::NoSchedulerAvailable)?;
 		T::SpaceLedger::reserve(&owner, size)?;
-		let deadline = Self::schedule_deadline(deal_id)?;
+		let deposit = T::DealDeposit::get();
+		T::Currency::hold(&HoldReason::DealDeposit.into(), &caller, deposit)
+			.map_err(|_| Error::<T>::CannotHoldDeposit)?;
+		let deadline = Self::queue_deadline(deal_id);
 		NextDealId::<T>::put(deal_id.saturating_add(1));
 		PendingFids::<T>::insert(fid, deal_id);
+		OpenDeals::<T>::insert(&owner, open.saturating_add(1));
 		let deal = Deal {
 			owner,
 			bucket,
@@ -88,6 +113,8 @@ impl<T: Config> Pallet<T> {
 			scheduler,
 			previous_schedulers: BoundedVec::new(),
 			deadline,
+			depositor: caller,
+			deposit,
 		};
 		Self::deposit_assigned(deal_id, &deal, None);
 		Deals::<T>::insert(deal_id, deal);
@@ -145,6 +172,7 @@ impl<T: Config> Pallet<T> {
 				column_bytes,
 			);
 		}
+		Self::end_deal(deal_id, &deal, DealEnd::Closed);
 		let owner = Ownership {
 			owner: deal.owner.clone(),
 			bucket: deal.bucket,
@@ -167,7 +195,6 @@ impl<T: Config> Pallet<T> {
 				stored_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);
-		Self::end_deal(deal_id, deal.fid, deal.deadline);
 		Self::deposit_event(Event::FileStored {
 			deal: deal_id,
 			fid: deal.fid,
@@ -219,7 +246,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotAuthorized
 		);
 		T::SpaceLedger::unreserve(&deal.owner, deal.size);
-		Self::end_deal(deal_id, deal.fid, deal.deadline);
+		Self::end_deal(deal_id, &deal, DealEnd::Closed);
 		Self::deposit_event(Event::DealCancelled {
 			deal: deal_id,
 			owner: deal.owner,
@@ -373,34 +400,42 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Times out the deals due at `now`: each moves to another scheduler or
-	/// fails. Returns the number handled (at most `MaxDeadlinesPerBlock`).
+	/// Times out the deals due by `now`, in the order their deadlines were
+	/// set: each one's scheduler is punished, and the deal moves to another
+	/// scheduler or fails (its deposit burnt). Handles at most
+	/// `MaxDeadlinesPerBlock` queue entries, stale ones (deals ended or
+	/// moved on) included; the rest wait for the next block. Returns the
+	/// number of entries handled.
 	pub(crate) fn expire_deals(now: BlockNumberFor<T>) -> u32 {
-		let due = Deadlines::<T>::take(now);
-		for deal_id in due.iter() {
-			let Some(deal) = Deals::<T>::get(deal_id) else { continue };
-			// The deadline entry is gone already; `reassign` must not look for it.
-			if let Err(reason) = Self::reassign_from(*deal_id, deal.clone(), false) {
+		let mut handled = 0u32;
+		while handled < T::MaxDeadlinesPerBlock::get() {
+			match Deadlines::<T>::peek() {
+				Some((_, due)) if due <= now => {}
+				_ => break,
+			}
+			let Some((deal_id, due)) = Deadlines::<T>::pop() else { break };
+			handled = handled.saturating_add(1);
+			let Some(deal) = Deals::<T>::get(deal_id).filter(|deal| deal.deadline == due) else {
+				continue;
+			};
+			T::Schedulers::punish_timeout(&deal.scheduler);
+			if let Err(reason) = Self::reassign(deal_id, deal.clone()) {
 				T::SpaceLedger::unreserve(&deal.owner, deal.size);
-				Deals::<T>::remove(deal_id);
-				PendingFids::<T>::remove(deal.fid);
+				Self::end_deal(deal_id, &deal, DealEnd::Failed);
 				Self::deposit_event(Event::DealFailed {
-					deal: *deal_id,
+					deal: deal_id,
 					owner: deal.owner,
 					fid: deal.fid,
 					reason,
+					forfeited: deal.deposit,
 				});
 			}
 		}
-		due.len() as u32
-	}
-
-	fn reassign(deal_id: DealId, deal: Deal<T>) -> DispatchResult {
-		Self::reassign_from(deal_id, deal, true)
+		handled
 	}
 
 	/// Draws a scheduler the deal never had and gives it a new deadline.
-	fn reassign_from(deal_id: DealId, mut deal: Deal<T>, unschedule: bool) -> DispatchResult {
+	fn reassign(deal_id: DealId, mut deal: Deal<T>) -> DispatchResult {
 		let replaced = deal.scheduler.clone();
 		deal.previous_schedulers
 			.try_push(replaced.clone())
@@ -408,11 +443,8 @@ impl<T: Config> Pallet<T> {
 		let scheduler =
 			T::Schedulers::draw(&deal_id.encode(), &deal.regions, &deal.previous_schedulers)
 				.ok_or(Error::<T>::NoSchedulerAvailable)?;
-		if unschedule {
-			Self::unschedule_deadline(deal_id, deal.deadline);
-		}
 		deal.scheduler = scheduler;
-		deal.deadline = Self::schedule_deadline(deal_id)?;
+		deal.deadline = Self::queue_deadline(deal_id);
 		Self::deposit_assigned(deal_id, &deal, Some(replaced));
 		Deals::<T>::insert(deal_id, deal);
 		Ok(())
@@ -431,36 +463,37 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Removes an ended deal and its indexes.
-	fn end_deal(deal_id: DealId, fid: Fid, deadline: BlockNumberFor<T>) {
+	/// Removes an ended deal and its indexes, and returns its deposit (or
+	/// burns it, for a failed deal). Its deadline entry stays in the queue,
+	/// to be skipped when it comes up.
+	fn end_deal(deal_id: DealId, deal: &Deal<T>, end: DealEnd) {
 		Deals::<T>::remove(deal_id);
-		PendingFids::<T>::remove(fid);
-		Self::unschedule_deadline(deal_id, deadline);
-	}
-
-	/// Queues `deal_id` to time out `DealTimeout` blocks from now, or in one
-	/// of the few blocks after if that block's queue is full.
-	fn schedule_deadline(deal_id: DealId) -> Result<BlockNumberFor<T>, DispatchError> {
-		let mut block =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::DealTimeout::get());
-		for _ in 0..DEADLINE_PROBES {
-			if Deadlines::<T>::try_mutate(block, |queue| queue.try_push(deal_id)).is_ok() {
-				return Ok(block);
-			}
-			block = block.saturating_add(One::one());
-		}
-		Err(Error::<T>::DeadlinesFull.into())
-	}
-
-	fn unschedule_deadline(deal_id: DealId, deadline: BlockNumberFor<T>) {
-		Deadlines::<T>::mutate_exists(deadline, |queue| {
-			if let Some(ids) = queue {
-				ids.retain(|id| *id != deal_id);
-				if ids.is_empty() {
-					*queue = None;
-				}
-			}
+		PendingFids::<T>::remove(deal.fid);
+		OpenDeals::<T>::mutate_exists(&deal.owner, |open| {
+			*open = open.and_then(|open| open.checked_sub(1)).filter(|open| *open > 0);
 		});
+		let reason = HoldReason::DealDeposit.into();
+		if end == DealEnd::Failed {
+			let _ = T::Currency::burn_held(
+				&reason,
+				&deal.depositor,
+				deal.deposit,
+				Precision::BestEffort,
+				Fortitude::Force,
+			);
+		} else {
+			let _ =
+				T::Currency::release(&reason, &deal.depositor, deal.deposit, Precision::BestEffort);
+		}
+	}
+
+	/// Queues `deal_id` to time out `DealTimeout` blocks from now; returns
+	/// that block. The queue never fills up.
+	fn queue_deadline(deal_id: DealId) -> BlockNumberFor<T> {
+		let deadline =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::DealTimeout::get());
+		Deadlines::<T>::push((deal_id, deadline));
+		deadline
 	}
 
 	/// Looks at up to `MaxRemovalsPerBlock` objects (or owners found done)
@@ -630,20 +663,35 @@ impl<T: Config> Pallet<T> {
 	/// owned and complete, the miner index matching the files. Compiled in
 	/// every build so that the pallets built on this one check it in tests.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let (head, tail) = DealQueueEnds::<T>::get();
+		ensure!(head <= tail, "deal queue ends crossed");
+		let queued: alloc::collections::BTreeSet<(DealId, BlockNumberFor<T>)> =
+			(head..tail).filter_map(DealQueue::<T>::get).collect();
+		ensure!(DealQueue::<T>::iter().count() as u64 == tail - head, "deal queue has gaps");
+		let dues: Vec<_> =
+			(head..tail).filter_map(DealQueue::<T>::get).map(|(_, due)| due).collect();
+		ensure!(dues.windows(2).all(|pair| pair[0] <= pair[1]), "deal queue out of order");
+		let mut open = alloc::collections::BTreeMap::<T::AccountId, u32>::new();
 		for (deal_id, deal) in Deals::<T>::iter() {
 			ensure!(PendingFids::<T>::get(deal.fid) == Some(deal_id), "deal not in PendingFids");
-			ensure!(Deadlines::<T>::get(deal.deadline).contains(&deal_id), "deal not scheduled");
+			ensure!(queued.contains(&(deal_id, deal.deadline)), "deal not scheduled");
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::DealDeposit.into(), &deal.depositor)
+					>= deal.deposit,
+				"deal deposit not held"
+			);
+			*open.entry(deal.owner.clone()).or_default() += 1;
 			ensure!(!deal.previous_schedulers.contains(&deal.scheduler), "scheduler drawn twice");
 			ensure!(deal_id < NextDealId::<T>::get(), "deal id not yet issued");
 		}
 		for (fid, deal_id) in PendingFids::<T>::iter() {
 			ensure!(Deals::<T>::get(deal_id).is_some_and(|d| d.fid == fid), "stale PendingFids");
 		}
-		for (block, ids) in Deadlines::<T>::iter() {
-			for id in ids {
-				ensure!(Deals::<T>::get(id).is_some_and(|d| d.deadline == block), "stale deadline");
-			}
-		}
+		ensure!(
+			OpenDeals::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == open,
+			"open deals miscounted"
+		);
+		ensure!(open.values().all(|count| *count <= T::MaxOpenDeals::get()), "too many open deals");
 		let mut slots = 0usize;
 		for (fid, file) in Files::<T>::iter() {
 			ensure!(!file.owners.is_empty(), "file without owner");

@@ -119,7 +119,7 @@ pub trait BenchmarkHelper<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -130,6 +130,23 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
+		/// The currency deal deposits are held in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, which include this pallet's.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Held from whoever declares a deal until it ends: returned when
+		/// the file is stored or the deal cancelled, forfeited (burnt) when
+		/// it fails, so that deals cannot be opened for nothing.
+		#[pallet::constant]
+		type DealDeposit: Get<BalanceOf<Self>>;
+
+		/// Most open deals of one owner.
+		#[pallet::constant]
+		type MaxOpenDeals: Get<u32>;
+
 		/// Users' purchased space, reserved by deals and used by files.
 		type SpaceLedger: SpaceLedger<Self::AccountId>;
 
@@ -156,7 +173,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReassign: Get<u32>;
 
-		/// Most deals that may time out in one block; the hook's work per block.
+		/// Most deal deadlines the hook handles per block; later ones wait
+		/// for the next block.
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
@@ -237,16 +255,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingFids<T: Config> = StorageMap<_, Blake2_128Concat, Fid, DealId, OptionQuery>;
 
-	/// Deals timing out at the start of a block, at most
-	/// `MaxDeadlinesPerBlock` per block.
+	/// Deal deadlines in the order they were set, which is the order they
+	/// fall due in (every deadline is `DealTimeout` after the block that set
+	/// it): sequence number to (deal, deadline). Never full; an entry whose
+	/// deal ended or moved on is skipped when it comes up.
 	#[pallet::storage]
-	pub type Deadlines<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<DealId, T::MaxDeadlinesPerBlock>,
-		ValueQuery,
-	>;
+	pub type DealQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, (DealId, BlockNumberFor<T>), OptionQuery>;
+
+	/// The numbers of the first entry of `DealQueue` and of the next one.
+	#[pallet::storage]
+	pub type DealQueueEnds<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
+
+	/// How many open deals each owner has, at most `MaxOpenDeals`.
+	#[pallet::storage]
+	pub type OpenDeals<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Stored files by FID.
 	#[pallet::storage]
@@ -320,6 +343,13 @@ pub mod pallet {
 	pub type ExpiredOwners<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, ExpiredOwner<T>, OptionQuery>;
 
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A deal's deposit, held until the deal ends.
+		DealDeposit,
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -364,9 +394,11 @@ pub mod pallet {
 			/// The file that was not stored.
 			fid: Fid,
 			/// Why it could not be moved: `NoSchedulerAvailable` (every active
-			/// scheduler already had it), `TooManyReassignments` (`MaxReassign`
-			/// reached) or `DeadlinesFull` (no deadline slot in the next blocks).
+			/// scheduler already had it) or `TooManyReassignments`
+			/// (`MaxReassign` reached).
 			reason: DispatchError,
+			/// The deal deposit, burnt.
+			forfeited: BalanceOf<T>,
 		},
 		/// The owner cancelled a deal; its reservation was returned.
 		DealCancelled {
@@ -478,8 +510,10 @@ pub mod pallet {
 		FileImpaired,
 		/// No active scheduler can take the deal.
 		NoSchedulerAvailable,
-		/// The deadline queues of the next blocks are full; try again later.
-		DeadlinesFull,
+		/// The owner has `MaxOpenDeals` open deals; wait for one to end.
+		TooManyOpenDeals,
+		/// The caller cannot pay the deal deposit (`DealDeposit`).
+		CannotHoldDeposit,
 		/// There is no such open deal.
 		DealNotFound,
 		/// The caller is not the deal's assigned scheduler.
@@ -536,9 +570,10 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Declares an object: reserves `size` bytes of the owner's space and
-		/// assigns the deal to a randomly drawn scheduler. If the FID is
-		/// already stored, only adds the owner to the file (charged at once).
+		/// Declares an object: reserves `size` bytes of the owner's space,
+		/// holds `DealDeposit` from the caller and assigns the deal to a
+		/// randomly drawn scheduler. If the FID is already stored, only adds
+		/// the owner to the file (charged at once, no deposit).
 		///
 		/// The origin must be Signed and be `owner` or an operator `owner`
 		/// authorized with `Scope::Upload`.
@@ -576,7 +611,7 @@ pub mod pallet {
 				T::Authority::may_act_for(&caller, &owner, Scope::Upload),
 				Error::<T>::NotAuthorized
 			);
-			Self::do_declare(owner, bucket, name, size, fid, layout, regions, pinned, meta)
+			Self::do_declare(caller, owner, bucket, name, size, fid, layout, regions, pinned, meta)
 		}
 
 		/// Reports the miners' receipts for a deal; if all hold, the file is

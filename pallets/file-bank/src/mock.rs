@@ -37,6 +37,9 @@ mod runtime {
 
 	#[runtime::pallet_index(1)]
 	pub type FileBank = pallet_file_bank::Pallet<Test>;
+
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances::Pallet<Test>;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
@@ -44,7 +47,21 @@ impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountId = AccountId;
 	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<u64>;
 }
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+/// Deal deposit in the mock.
+pub const DEPOSIT: u64 = 10;
+/// Balance every user, operator and scheduler starts with.
+pub const BALANCE: u64 = 1_000;
+/// Open deals an owner may have in the mock.
+pub const MAX_OPEN_DEALS: u32 = 6;
 
 /// Deal timeout in the mock.
 pub const TIMEOUT: u64 = 10;
@@ -70,6 +87,10 @@ parameter_types! {
 }
 
 impl pallet_file_bank::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DealDeposit = frame_support::traits::ConstU64<DEPOSIT>;
+	type MaxOpenDeals = frame_support::traits::ConstU32<MAX_OPEN_DEALS>;
 	type SpaceLedger = MockSpace;
 	type Buckets = MockSpace;
 	type StakeBalance = u64;
@@ -359,6 +380,20 @@ impl SchedulerRegistry<AccountId> for MockSchedulers {
 	fn draw(_subject: &[u8], _preferred: &[Region], exclude: &[AccountId]) -> Option<AccountId> {
 		load::<Vec<AccountId>>(SCHEDULERS).into_iter().find(|who| !exclude.contains(who))
 	}
+	fn punish_timeout(who: &AccountId) {
+		let mut all: BTreeMap<AccountId, u32> = load(PUNISHED);
+		*all.entry(who.clone()).or_default() += 1;
+		store(PUNISHED, &all);
+	}
+}
+
+const PUNISHED: &[u8] = b"mock:punished";
+
+impl MockSchedulers {
+	/// Deals `who` let time out.
+	pub fn timeouts(who: &AccountId) -> u32 {
+		load::<BTreeMap<AccountId, u32>>(PUNISHED).get(who).copied().unwrap_or_default()
+	}
 }
 
 const GRANTS: &[u8] = b"mock:grants";
@@ -416,7 +451,18 @@ pub const MINER_COUNT: u8 = 8;
 /// Externalities at block 1 with users (space, a bucket "photos"), three
 /// schedulers and `MINER_COUNT` miners.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let funded: Vec<AccountId> = [alice(), bob(), gateway()]
+		.into_iter()
+		.chain((1..=3).map(scheduler))
+		.chain((4..=30).map(account))
+		.collect();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: funded.into_iter().map(|who| (who, BALANCE)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.register_extension(sp_keystore::KeystoreExt::new(
 		sp_keystore::testing::MemoryKeystore::new(),

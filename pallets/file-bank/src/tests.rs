@@ -3,7 +3,11 @@
 
 use crate::{mock::*, *};
 use deoss_primitives::receipt_message;
-use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Hooks},
+	BoundedVec,
+};
 use sp_core::Pair;
 
 /// 2+2 columns, one replica, 1 KiB segments: four slots.
@@ -113,7 +117,14 @@ mod declare {
 			assert_eq!(stored.scheduler, scheduler(1));
 			assert_eq!(stored.deadline, 1 + TIMEOUT);
 			assert_eq!(stored.meta, meta());
-			assert_eq!(Deadlines::<Test>::get(1 + TIMEOUT).into_inner(), vec![deal]);
+			assert_eq!(
+				DealQueue::<Test>::iter().collect::<Vec<_>>(),
+				vec![(0, (deal, 1 + TIMEOUT))]
+			);
+			// The caller's deposit is held until the deal ends.
+			assert_eq!(Balances::total_balance_on_hold(&alice()), DEPOSIT);
+			assert_eq!(stored.depositor, alice());
+			assert_eq!(OpenDeals::<Test>::get(alice()), 1);
 			assert_eq!(PendingFids::<Test>::get(fid(1)), Some(deal));
 			assert_eq!(
 				MockSpace::of(&alice()),
@@ -288,65 +299,103 @@ mod declare {
 		});
 	}
 
+	/// Regression: deadlines went into per-block queues of
+	/// `MaxDeadlinesPerBlock`, tried for eight blocks; cheap deals could fill
+	/// them so that every honest `declare` failed with `DeadlinesFull`. Now
+	/// any number of deals may fall due together: the hook handles
+	/// `MaxDeadlinesPerBlock` per block and the rest in the blocks after.
 	#[test]
-	fn full_deadline_queue_moves_to_the_next_block() {
+	fn any_number_of_deals_may_fall_due_in_one_block() {
 		run_test(|| {
-			for n in 0..5u8 {
-				assert_ok!(declare_as(alice(), alice(), &[b'a' + n], fid(10 + n), layout()));
+			let owners: Vec<AccountId> = (4..=30).map(account).collect();
+			let mut deals = Vec::new();
+			for (n, owner) in owners.iter().enumerate() {
+				MockSpace::buy(owner, PURCHASED);
+				MockSpace::create_bucket(owner, b"photos");
+				for copy in 0..2u8 {
+					deals.push(NextDealId::<Test>::get());
+					let file = Fid([
+						n as u8, copy, 0xd1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+						0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+					]);
+					assert_ok!(declare_as(
+						owner.clone(),
+						owner.clone(),
+						&[b'a' + copy],
+						file,
+						layout()
+					));
+				}
 			}
-			assert_eq!(Deadlines::<Test>::get(1 + TIMEOUT).len(), 4);
-			assert_eq!(Deadlines::<Test>::get(2 + TIMEOUT).into_inner(), vec![4]);
-			assert_eq!(Deals::<Test>::get(4).unwrap().deadline, 2 + TIMEOUT);
+			assert_eq!(deals.len(), 54);
+			assert!(deals
+				.iter()
+				.all(|deal| Deals::<Test>::get(deal).unwrap().deadline == 1 + TIMEOUT));
+			// The hook handles four per block, in the order they were declared.
+			run_to_block(1 + TIMEOUT);
+			assert_eq!(MockSchedulers::timeouts(&scheduler(1)), 4);
+			assert_eq!(Deals::<Test>::get(deals[3]).unwrap().scheduler, scheduler(2));
+			assert_eq!(Deals::<Test>::get(deals[4]).unwrap().scheduler, scheduler(1));
+			run_to_block(14 + TIMEOUT);
+			assert_eq!(MockSchedulers::timeouts(&scheduler(1)), 54);
+			assert!(deals.iter().all(|deal| {
+				Deals::<Test>::get(deal).unwrap().previous_schedulers.contains(&scheduler(1))
+			}));
 		});
 	}
-}
 
-mod report {
-	use super::*;
-
+	/// Regression: an owner could keep any number of deals open.
 	#[test]
-	fn stores_the_file() {
+	fn an_owner_has_at_most_max_open_deals() {
 		run_test(|| {
-			let deal = declare_cat();
-			assert_ok!(report(scheduler(1), deal, good_receipts(deal, fid(1))));
-			let file = Files::<Test>::get(fid(1)).unwrap();
-			assert_eq!(file.miners, miners(&[1, 2, 3, 4]));
-			assert_eq!(file.size, SIZE);
-			assert_eq!(file.column_bytes, COLUMN_BYTES);
-			assert_eq!(file.owners.len(), 1);
-			assert_eq!(file.owners[0].owner, alice());
-			assert_eq!(
-				OwnedObjects::<Test>::get(alice(), (bucket(b"photos"), name(b"cat.png"))),
-				Some(fid(1))
-			);
-			assert_eq!(
-				MinerSlots::<Test>::get(miner(3), fid(1)).map(|held| (
-					held.column,
-					held.replica,
-					held.index
-				)),
-				Some((2, 0, 0))
-			);
-			assert_eq!(
-				MockSpace::of(&alice()),
-				Space { purchased: PURCHASED, reserved: 0, used: SIZE }
-			);
-			assert_eq!(MockSpace::objects_in(&alice(), b"photos"), Some(1));
-			for n in 1..=4 {
-				assert_eq!(MockMiners::used(&miner(n)), COLUMN_BYTES);
+			for n in 0..MAX_OPEN_DEALS as u8 {
+				assert_ok!(declare_as(alice(), alice(), &[b'a' + n], fid(10 + n), layout()));
 			}
-			assert_eq!(MockMiners::used(&miner(5)), 0);
+			assert_noop!(
+				declare_as(alice(), alice(), b"one more", fid(99), layout()),
+				Error::<Test>::TooManyOpenDeals
+			);
+			// An operator declaring for alice counts against the same cap.
+			MockAuthority::grant(&gateway(), &alice(), Scope::Upload);
+			assert_noop!(
+				declare_as(gateway(), alice(), b"one more", fid(99), layout()),
+				Error::<Test>::TooManyOpenDeals
+			);
+			assert_ok!(FileBank::cancel_deal(RuntimeOrigin::signed(alice()), 0));
+			assert_ok!(declare_as(gateway(), alice(), b"one more", fid(99), layout()));
+			// The operator paid that deposit.
+			assert_eq!(Balances::total_balance_on_hold(&gateway()), DEPOSIT);
+		});
+	}
+
+	/// Regression: deals cost nothing to open and abandon.
+	#[test]
+	fn a_deal_deposit_is_returned_on_success_and_burnt_on_failure() {
+		run_test(|| {
+			let issuance = Balances::total_issuance();
+			store_cat();
+			assert_eq!(Balances::total_balance_on_hold(&alice()), 0);
+			assert_eq!(Balances::free_balance(alice()), BALANCE);
+			let deal = NextDealId::<Test>::get();
+			assert_ok!(declare_as(alice(), alice(), b"dog.png", fid(2), layout()));
+			assert_eq!(Balances::free_balance(alice()), BALANCE - DEPOSIT);
+			run_to_block(1 + 3 * TIMEOUT);
 			assert!(Deals::<Test>::get(deal).is_none());
-			assert!(PendingFids::<Test>::get(fid(1)).is_none());
-			assert!(Deadlines::<Test>::get(1 + TIMEOUT).is_empty());
-			System::assert_last_event(
-				Event::FileStored {
-					deal,
-					fid: fid(1),
-					owner: alice(),
-					miners: miners(&[1, 2, 3, 4]),
-				}
-				.into(),
+			assert_eq!(Balances::total_balance_on_hold(&alice()), 0);
+			assert_eq!(Balances::free_balance(alice()), BALANCE - DEPOSIT);
+			assert_eq!(Balances::total_issuance(), issuance - DEPOSIT);
+			// Every timeout cost its scheduler.
+			assert_eq!(MockSchedulers::timeouts(&scheduler(1)), 1);
+			assert_eq!(MockSchedulers::timeouts(&scheduler(2)), 1);
+			assert_eq!(MockSchedulers::timeouts(&scheduler(3)), 1);
+			assert!(OpenDeals::<Test>::get(alice()) == 0);
+			// Without the deposit, no deal.
+			let poor = account(31);
+			MockSpace::buy(&poor, PURCHASED);
+			MockSpace::create_bucket(&poor, b"photos");
+			assert_noop!(
+				declare_as(poor.clone(), poor, b"x", fid(3), layout()),
+				Error::<Test>::CannotHoldDeposit
 			);
 		});
 	}
@@ -561,6 +610,7 @@ mod timeouts {
 					owner: alice(),
 					fid: fid(1),
 					reason: Error::<Test>::TooManyReassignments.into(),
+					forfeited: DEPOSIT,
 				}
 				.into(),
 			);
@@ -581,6 +631,7 @@ mod timeouts {
 					owner: alice(),
 					fid: fid(1),
 					reason: Error::<Test>::NoSchedulerAvailable.into(),
+					forfeited: DEPOSIT,
 				}
 				.into(),
 			);
@@ -611,7 +662,10 @@ mod timeouts {
 			let moved = Deals::<Test>::get(deal).unwrap();
 			assert_eq!(moved.scheduler, scheduler(2));
 			assert_eq!(moved.deadline, 5 + TIMEOUT);
-			assert!(Deadlines::<Test>::get(1 + TIMEOUT).is_empty());
+			// The old deadline's entry is skipped when it comes up.
+			run_to_block(1 + TIMEOUT);
+			assert_eq!(MockSchedulers::timeouts(&scheduler(2)), 0);
+			assert_eq!(Deals::<Test>::get(deal).unwrap().scheduler, scheduler(2));
 			assert_ok!(FileBank::request_reassign(RuntimeOrigin::signed(alice()), deal));
 			assert_noop!(
 				FileBank::request_reassign(RuntimeOrigin::signed(alice()), deal),
@@ -631,8 +685,9 @@ mod timeouts {
 			);
 			assert_ok!(FileBank::cancel_deal(RuntimeOrigin::signed(alice()), deal));
 			assert!(Deals::<Test>::get(deal).is_none());
-			assert!(Deadlines::<Test>::get(1 + TIMEOUT).is_empty());
 			assert_eq!(MockSpace::of(&alice()).reserved, 0);
+			assert_eq!(Balances::total_balance_on_hold(&alice()), 0);
+			assert_eq!(Balances::free_balance(alice()), BALANCE);
 			System::assert_last_event(
 				Event::DealCancelled { deal, owner: alice(), fid: fid(1) }.into(),
 			);
@@ -931,7 +986,7 @@ fn try_state_detects_a_broken_index() {
 	});
 	new_test_ext().execute_with(|| {
 		let deal = declare_cat();
-		Deadlines::<Test>::remove(1 + TIMEOUT);
+		DealQueue::<Test>::remove(0);
 		assert!(FileBank::do_try_state().is_err());
 		let _ = deal;
 	});

@@ -12,6 +12,11 @@ use scale_info::TypeInfo;
 /// Identifier of a storage deal, counted up from 0.
 pub type DealId = u64;
 
+/// The balance of the currency deal deposits are held in.
+pub type BalanceOf<T> = <<T as Config>::Currency as frame_support::traits::fungible::Inspect<
+	<T as frame_system::Config>::AccountId,
+>>::Balance;
+
 /// An object's name inside its bucket.
 pub type ObjectNameOf<T> = BoundedVec<u8, <T as Config>::MaxNameLen>;
 
@@ -107,8 +112,12 @@ pub struct Deal<T: Config> {
 	/// Schedulers the deal had before, never drawn again; their number is
 	/// the number of reassignments so far.
 	pub previous_schedulers: BoundedVec<T::AccountId, T::MaxReassign>,
-	/// Block at whose start the deal times out unless reported.
+	/// Block from whose start on the deal times out unless reported.
 	pub deadline: BlockNumberFor<T>,
+	/// Who paid the deal deposit (the declaring caller).
+	pub depositor: T::AccountId,
+	/// The deposit held from it.
+	pub deposit: BalanceOf<T>,
 }
 
 /// Who owns a stored file and under which name.

@@ -109,6 +109,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type SchedulerStake: Get<BalanceOf<Self>>;
 
+		/// Taken from a scheduler's stake for every deal it lets time out.
+		/// A deal's owner forfeits the file bank's deal deposit when the
+		/// deal fails, which the runtime sets at least as large as what all
+		/// of a deal's timeouts cost schedulers, so that declaring deals
+		/// without uploading cannot harm schedulers more than it costs.
+		#[pallet::constant]
+		type SchedulerTimeoutPenalty: Get<BalanceOf<Self>>;
+
 		/// Blocks between asking to leave and being able to withdraw the stake.
 		#[pallet::constant]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
@@ -259,6 +267,16 @@ pub mod pallet {
 		MinerSlashed {
 			/// The miner's account.
 			miner: T::AccountId,
+			/// Amount taken from its stake.
+			amount: BalanceOf<T>,
+			/// Stake it still holds.
+			stake: BalanceOf<T>,
+		},
+		/// A scheduler let a deal time out and lost `SchedulerTimeoutPenalty`
+		/// of its stake.
+		SchedulerPenalized {
+			/// The scheduler's account.
+			scheduler: T::AccountId,
 			/// Amount taken from its stake.
 			amount: BalanceOf<T>,
 			/// Stake it still holds.

@@ -88,6 +88,7 @@ impl pallet_storage_providers::Config for Test {
 	type MinerBaseStake = frame_support::traits::ConstU64<100>;
 	type StakePerTib = frame_support::traits::ConstU64<1_000>;
 	type SchedulerStake = frame_support::traits::ConstU64<500>;
+	type SchedulerTimeoutPenalty = frame_support::traits::ConstU64<5>;
 	type UnbondingPeriod = frame_support::traits::ConstU64<10>;
 	type MinCapacity = frame_support::traits::ConstU64<GIB>;
 	type MaxCapacity = frame_support::traits::ConstU64<{ 8 * TIB }>;

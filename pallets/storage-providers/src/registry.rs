@@ -164,4 +164,32 @@ impl<T: Config> SchedulerRegistry<T::AccountId> for Pallet<T> {
 			.nth(pick)
 			.map(|(account, _)| account.clone())
 	}
+
+	/// Slashes `SchedulerTimeoutPenalty` of the scheduler's stake (what is
+	/// left of it, at most), to `OnSlash`. A scheduler keeps its
+	/// registration; one whose stake ran out is left for its owner to
+	/// withdraw.
+	fn punish_timeout(who: &T::AccountId) {
+		let Some(mut info) = Schedulers::<T>::get(who) else { return };
+		let amount =
+			<T::SchedulerTimeoutPenalty as frame_support::traits::Get<_>>::get().min(info.stake);
+		if amount.is_zero() {
+			return;
+		}
+		let (credit, _missing) = <T::Currency as BalancedHold<T::AccountId>>::slash(
+			&HoldReason::SchedulerStake.into(),
+			who,
+			amount,
+		);
+		let slashed = credit.peek();
+		T::OnSlash::on_unbalanced(credit);
+		info.stake = info.stake.saturating_sub(slashed);
+		let stake = info.stake;
+		Schedulers::<T>::insert(who, info);
+		Self::deposit_event(Event::SchedulerPenalized {
+			scheduler: who.clone(),
+			amount: slashed,
+			stake,
+		});
+	}
 }

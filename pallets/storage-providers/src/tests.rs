@@ -844,6 +844,23 @@ fn slash_rounds_up_and_ignores_nothing_to_take() {
 
 // ---- schedulers
 
+/// Regression: a scheduler that let deals time out lost nothing.
+#[test]
+fn a_scheduler_that_lets_a_deal_time_out_loses_the_penalty() {
+	run_test(|| {
+		assert_ok!(register_scheduler_in(1, b"SG"));
+		<StorageProviders as SchedulerRegistry<_>>::punish_timeout(&1);
+		assert_eq!(held(SCHEDULER_STAKE, 1), 495);
+		assert_eq!(Schedulers::<Test>::get(1).map(|info| info.stake), Some(495));
+		System::assert_last_event(
+			Event::SchedulerPenalized { scheduler: 1, amount: 5, stake: 495 }.into(),
+		);
+		// Nothing happens to an account that is no scheduler.
+		<StorageProviders as SchedulerRegistry<_>>::punish_timeout(&2);
+		assert_eq!(held(SCHEDULER_STAKE, 2), 0);
+	});
+}
+
 #[test]
 fn register_scheduler_holds_the_stake_and_makes_it_drawable() {
 	run_test(|| {

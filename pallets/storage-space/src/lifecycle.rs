@@ -4,13 +4,21 @@
 use crate::{
 	pallet::*, SpaceLease, SpaceState, WeightInfo, MAX_SCHEDULE_BLOCKS_PER_BLOCK, SCHEDULE_PROBES,
 };
-use deoss_traits::OnSpaceExpired;
+use deoss_traits::{queue::BlockQueue, OnSpaceExpired};
 use frame_support::{traits::Get, weights::Weight, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{CheckedAdd, One, Saturating},
 	DispatchError,
 };
+
+/// The lease transitions due at the start of a block.
+type TransitionQueue<T> = BlockQueue<
+	Transitions<T>,
+	BlockNumberFor<T>,
+	<T as frame_system::Config>::AccountId,
+	<T as Config>::MaxExpiriesPerBlock,
+>;
 
 impl<T: Config> Pallet<T> {
 	/// Schedules the freeze at `expires_at` and the expiry a grace period
@@ -43,27 +51,16 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		due: BlockNumberFor<T>,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
-		let mut at = due;
-		for _ in 0..SCHEDULE_PROBES {
-			if Transitions::<T>::try_mutate(at, |due_here| due_here.try_push(who.clone())).is_ok() {
-				return Ok(at);
-			}
-			at = at.checked_add(&One::one()).ok_or(Error::<T>::Overflow)?;
-		}
-		Err(Error::<T>::ScheduleFull.into())
+		// The probes stay far below the block number's range.
+		due.checked_add(&SCHEDULE_PROBES.into()).ok_or(Error::<T>::Overflow)?;
+		TransitionQueue::<T>::schedule(due, who, SCHEDULE_PROBES)
+			.ok_or_else(|| Error::<T>::ScheduleFull.into())
 	}
 
 	/// Removes every entry of `who` at block `at`. A lease has one entry per
 	/// pending transition, and both belong to the schedule being replaced.
 	fn unschedule(who: &T::AccountId, at: BlockNumberFor<T>) {
-		Transitions::<T>::mutate_exists(at, |due_here| {
-			if let Some(entries) = due_here {
-				entries.retain(|entry| entry != who);
-				if entries.is_empty() {
-					*due_here = None;
-				}
-			}
-		});
+		TransitionQueue::<T>::unschedule(at, who);
 	}
 
 	/// Processes due transitions from the cursor up to `now`: at most

@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod endpoint;
+pub mod queue;
 mod region;
 
 pub use endpoint::is_valid_endpoint;
@@ -141,6 +142,9 @@ pub trait SchedulerRegistry<AccountId> {
 	/// preferring those in `preferred` regions (any, if none is there), and
 	/// never one in `exclude`. `subject` separates draws made in one block.
 	fn draw(subject: &[u8], preferred: &[Region], exclude: &[AccountId]) -> Option<AccountId>;
+	/// `who` let a deal it was assigned time out: it loses a small part of
+	/// its stake. At most two reads and three writes.
+	fn punish_timeout(who: &AccountId);
 }
 
 /// Who may act for whom. Implemented by the oss (authorization) pallet.

@@ -199,6 +199,8 @@ parameter_types! {
 	pub const StakePerTib: Balance = 4_000 * UNIT;
 	/// Schedulers handle users' data before miners do: stake like a 1 TiB miner.
 	pub const SchedulerStake: Balance = 5_000 * UNIT;
+	/// A tenth of a DOSS per deal a scheduler lets time out.
+	pub const SchedulerTimeoutPenalty: Balance = UNIT / 10;
 	/// Dev value: 10 minutes. A production network wants it longer than the
 	/// audit window and the deal timeout times the reassignment limit.
 	pub const ProvidersUnbondingPeriod: BlockNumber = 10 * MINUTES;
@@ -213,6 +215,7 @@ impl pallet_storage_providers::Config for Runtime {
 	type MinerBaseStake = MinerBaseStake;
 	type StakePerTib = StakePerTib;
 	type SchedulerStake = SchedulerStake;
+	type SchedulerTimeoutPenalty = SchedulerTimeoutPenalty;
 	type UnbondingPeriod = ProvidersUnbondingPeriod;
 	/// 1 GiB: small enough for test miners on loopback.
 	type MinCapacity = ConstU64<{ 1 << 30 }>;
@@ -227,7 +230,20 @@ impl pallet_storage_providers::Config for Runtime {
 	type WeightInfo = pallet_storage_providers::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// Held from whoever declares a deal, forfeited if the deal fails: at
+	/// least what the deal's timeouts (one plus `MaxReassign`) cost its
+	/// schedulers (`SchedulerTimeoutPenalty`), so that declaring without
+	/// uploading costs more than it harms.
+	pub const DealDeposit: Balance = UNIT;
+}
+
 impl pallet_file_bank::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DealDeposit = DealDeposit;
+	/// Room for a gateway's parallel uploads for one user.
+	type MaxOpenDeals = ConstU32<1_024>;
 	type SpaceLedger = StorageSpace;
 	type Buckets = StorageSpace;
 	type StakeBalance = Balance;
@@ -237,6 +253,7 @@ impl pallet_file_bank::Config for Runtime {
 	/// 5 minutes for a scheduler to distribute an upload and report receipts.
 	type DealTimeout = ConstU32<{ 5 * MINUTES }>;
 	type MaxReassign = ConstU32<3>;
+	/// Deal deadlines handled per block; later ones wait for the next.
 	type MaxDeadlinesPerBlock = ConstU32<64>;
 	type MaxRemovalsPerBlock = ConstU32<8>;
 	/// 4 + 8 columns (the default layout) times 8 replicas.
