@@ -87,7 +87,22 @@ impl_runtime_apis! {
 			tx: <Block as BlockT>::Extrinsic,
 			block_hash: <Block as BlockT>::Hash,
 		) -> TransactionValidity {
-			Executive::validate_transaction(source, tx, block_hash)
+			// Proofs use the operational space beside normal traffic: the
+			// audit refuses, before anything else, those it would refuse
+			// in the block, and tags the rest with their challenge.
+			let proof_tag = match (&tx.preamble, &tx.function) {
+				(
+					sp_runtime::generic::Preamble::Signed(sp_runtime::MultiAddress::Id(miner), ..),
+					RuntimeCall::Audit(pallet_audit::Call::submit_proof { proofs }),
+				) => Some(pallet_audit::Pallet::<Runtime>::validate_proof(miner, proofs.len())?),
+				(_, RuntimeCall::Audit(pallet_audit::Call::submit_proof { .. })) => {
+					return Err(sp_runtime::transaction_validity::InvalidTransaction::BadSigner.into())
+				}
+				_ => None,
+			};
+			let mut valid = Executive::validate_transaction(source, tx, block_hash)?;
+			valid.provides.extend(proof_tag);
+			Ok(valid)
 		}
 	}
 
@@ -226,6 +241,27 @@ impl_runtime_apis! {
 			let params = (&config, &whitelist);
 			add_benchmarks!(params, batches);
 			Ok(batches)
+		}
+	}
+
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			// A failed upgrade check must stop the run that asked for it.
+			let weight = Executive::try_runtime_upgrade(checks)
+				.unwrap_or_else(|error| panic!("runtime upgrade checks failed: {error:?}"));
+			(weight, super::configs::RuntimeBlockWeights::get().max_block)
+		}
+
+		fn execute_block(
+			block: Block,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			// Checks every pallet's `try_state` after the block, as `select` says.
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.unwrap_or_else(|error| panic!("executing the block failed: {error:?}"))
 		}
 	}
 

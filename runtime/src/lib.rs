@@ -110,11 +110,9 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-/// Transaction extensions, in order. The only ones that add bytes to a
-/// transaction (era, nonce, tip) are the standard ones, known to
-/// polkadot.js and subxt by name; `WeightReclaim` and the audit's
-/// `CheckProof` (which refuses proofs without an open challenge at the
-/// pool) encode nothing, so clients that do not know them lose nothing.
+/// Transaction extensions, in order. All are known to polkadot.js and subxt
+/// by name, and the only ones that add bytes to a transaction (era, nonce,
+/// tip) are the standard ones; `WeightReclaim` encodes nothing.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
@@ -125,7 +123,6 @@ pub type TxExtension = (
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
-	pallet_audit::CheckProof<Runtime>,
 );
 
 /// Extrinsic as the runtime decodes it.

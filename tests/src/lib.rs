@@ -303,9 +303,7 @@ impl Node {
 		if self.child.try_wait()?.is_some() {
 			return Ok(());
 		}
-		let pid = self.child.id() as libc::pid_t;
-		// SAFETY: `pid` is our own child, not yet reaped, so it names that process.
-		unsafe { libc::kill(pid, libc::SIGINT) };
+		send_signal(&self.child, libc::SIGINT);
 		let deadline = Instant::now() + Duration::from_secs(30);
 		while Instant::now() < deadline {
 			if self.child.try_wait()?.is_some() {
@@ -386,4 +384,12 @@ pub async fn account(client: &Client, who: [u8; 32]) -> Result<AccountInfo> {
 	let address = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
 	let at = client.at_current_block().await?;
 	Ok(at.storage().fetch(address, (who,)).await?.decode()?)
+}
+
+/// Sends `signal` to `child`, as an operator's `kill` would.
+#[allow(unsafe_code)]
+pub fn send_signal(child: &std::process::Child, signal: libc::c_int) {
+	// SAFETY: `child` is a process we spawned and have not reaped (we hold
+	// its handle), so its pid names that process and no other.
+	unsafe { libc::kill(child.id() as libc::pid_t, signal) };
 }

@@ -169,8 +169,7 @@ impl Service {
 	/// Sends `signal` to the process.
 	pub fn signal(&self, signal: libc::c_int) {
 		if let Some(child) = &self.child {
-			// SAFETY: the pid is our own child, not yet reaped.
-			unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+			crate::send_signal(child, signal);
 		}
 	}
 
@@ -181,8 +180,7 @@ impl Service {
 		if matches!(child.try_wait(), Ok(Some(_))) {
 			return true;
 		}
-		// SAFETY: the pid is our own child, not yet reaped.
-		unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+		crate::send_signal(&child, libc::SIGTERM);
 		let deadline = Instant::now() + Duration::from_secs(10);
 		while Instant::now() < deadline {
 			if matches!(child.try_wait(), Ok(Some(_))) {

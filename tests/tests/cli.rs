@@ -382,7 +382,7 @@ async fn interrupted_put_resumes(system: &System, deoss: &Deoss, dir: &Path) -> 
 		tokio::time::sleep(std::time::Duration::from_millis(20)).await;
 	}
 	// Ctrl-C.
-	unsafe { libc::kill(first.id() as i32, libc::SIGINT) };
+	deoss_e2e::send_signal(&first, libc::SIGINT);
 	let interrupted = first.wait()?;
 	ensure!(!interrupted.success(), "the first put was interrupted");
 

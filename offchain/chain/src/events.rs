@@ -71,6 +71,8 @@ pub struct FileDeleted {
 #[derive(Debug, Clone, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
 pub struct OwnerAdded {
+	/// The deal that ended.
+	pub deal: u64,
 	/// The file.
 	pub fid: [u8; 32],
 	/// The new owner.

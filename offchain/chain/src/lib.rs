@@ -319,9 +319,15 @@ impl Chain {
 		self.fetch("FileBank", "Files", (fid.0,)).await
 	}
 
-	/// `FileBank.PendingFids(fid)`: the open deal storing a FID.
-	pub async fn pending_deal(&self, fid: &Fid) -> Result<Option<u64>> {
-		self.fetch("FileBank", "PendingFids", (fid.0,)).await
+	/// `FileBank.ObjectDeals(owner, (bucket, name))`: the open deal of an
+	/// owner's object.
+	pub async fn object_deal(
+		&self,
+		owner: &AccountId,
+		bucket: &[u8],
+		name: &[u8],
+	) -> Result<Option<u64>> {
+		self.fetch("FileBank", "ObjectDeals", (*owner, (bucket.to_vec(), name.to_vec()))).await
 	}
 
 	/// `FileBank.KeyGrants(fid, account)`: the file's data key wrapped to `account`.

@@ -223,6 +223,7 @@ fn records_decode_real_runtime_values() {
 		scheduler: AccountId32::new(account(3)),
 		previous_schedulers: bounded(vec![AccountId32::new(account(4))]),
 		deadline: 77,
+		declared_at: 60,
 		depositor: AccountId32::new(account(1)),
 		deposit: 5,
 	};

@@ -394,17 +394,16 @@ impl DeossClient {
 		request: &PutRequest,
 		fid: &Fid,
 	) -> Result<Option<(u64, AccountId)>, ClientError> {
-		let Some(deal) = self.chain.pending_deal(fid).await? else { return Ok(None) };
+		let Some(deal) = self.chain.object_deal(owner, &request.bucket, &request.name).await?
+		else {
+			return Ok(None);
+		};
 		match self.chain.deal(deal).await? {
-			Some(open)
-				if open.owner == *owner
-					&& open.bucket == request.bucket
-					&& open.name == request.name =>
-			{
-				Ok(Some((deal, open.scheduler)))
-			}
+			Some(open) if open.fid == fid.0 => Ok(Some((deal, open.scheduler))),
 			Some(_) => Err(ClientError::Invalid(format!(
-				"the same payload ({fid}) is being stored by another open deal ({deal}); try again once it ends"
+				"another upload of {}/{} (deal {deal}) is still open with other content; wait for it to end, or cancel it",
+				String::from_utf8_lossy(&request.bucket),
+				String::from_utf8_lossy(&request.name)
 			))),
 			None => Ok(None),
 		}
@@ -552,6 +551,11 @@ impl DeossClient {
 						for event in block.events {
 							match event {
 								ChainEvent::FileStored(stored) if stored.deal == deal => return Ok(Waited::Stored(stored.miners)),
+								// The FID was stored already: the owner was added to it.
+								ChainEvent::OwnerAdded(added) if added.deal == deal => {
+									let record = self.chain.file(fid).await?;
+									return Ok(Waited::Stored(record.map(|record| record.miners).unwrap_or_default()));
+								}
 								ChainEvent::DealAssigned(assigned) if assigned.deal == deal && assigned.replaced.is_some() =>
 									return Ok(Waited::Reassigned(assigned.scheduler)),
 								_ => {}

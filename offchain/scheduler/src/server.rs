@@ -141,15 +141,23 @@ impl SchedulerService {
 
 	async fn distribute(&self, upload: Arc<Upload>, encoded: Arc<deoss_pipeline::EncodedFile>) {
 		let outcome = async {
-			let receipts = distribute::distribute(
-				&self.chain,
-				&self.http,
-				&self.signer,
-				&upload,
-				&encoded,
-				self.parallel_columns,
-			)
-			.await?;
+			// A FID stored already (by another owner, or another deal) needs no
+			// miners: the verified payload proves the owner has the data, and
+			// the report without receipts adds it to the file.
+			let receipts = if self.chain.file(&encoded.fid).await?.is_some() {
+				tracing::info!(deal = upload.deal_id, fid = %encoded.fid, "file stored already, reporting the owner");
+				Vec::new()
+			} else {
+				distribute::distribute(
+					&self.chain,
+					&self.http,
+					&self.signer,
+					&upload,
+					&encoded,
+					self.parallel_columns,
+				)
+				.await?
+			};
 			let mut attempt = 0;
 			loop {
 				attempt += 1;

@@ -24,7 +24,34 @@ pub(crate) type ChallengeQueue<T> = BlockQueue<
 pub(crate) type ClaimQueue<T> =
 	BlockQueue<ClaimDeadlines<T>, BlockNumberFor<T>, (Fid, u32), <T as Config>::MaxClaimsPerBlock>;
 
+/// `InvalidTransaction::Custom` code: the sender has no open challenge.
+pub const NO_OPEN_CHALLENGE: u8 = 1;
+/// `InvalidTransaction::Custom` code: not one proof per sample.
+pub const WRONG_PROOF_COUNT: u8 = 2;
+
 impl<T: Config> Pallet<T> {
+	/// The transaction pool's check of a `submit_proof` by `miner` with
+	/// `proofs` proofs, which the runtime's `TaggedTransactionQueue` makes
+	/// before anything else: a proof from an account without an open
+	/// challenge, or with another number of proofs than the challenge has
+	/// samples, is an invalid transaction and never reaches a block, so the
+	/// operational block space cannot be filled with proofs the call would
+	/// refuse. A valid one is tagged with its challenge (returned), so the
+	/// pool keeps one proof per challenge. One storage read.
+	pub fn validate_proof(
+		miner: &T::AccountId,
+		proofs: usize,
+	) -> Result<alloc::vec::Vec<u8>, sp_runtime::transaction_validity::TransactionValidityError> {
+		use sp_runtime::transaction_validity::InvalidTransaction;
+		let Some(challenge) = Challenges::<T>::get(miner) else {
+			return Err(InvalidTransaction::Custom(NO_OPEN_CHALLENGE).into());
+		};
+		if proofs != challenge.files.len() {
+			return Err(InvalidTransaction::Custom(WRONG_PROOF_COUNT).into());
+		}
+		Ok((b"deoss/audit/proof", miner, challenge.round).encode())
+	}
+
 	/// A seed no one could predict before the parent block: the runtime's
 	/// randomness for `subject`, bound to the subject and the block.
 	pub(crate) fn random_seed(subject: &[u8]) -> [u8; 32] {
@@ -352,8 +379,8 @@ impl<T: Config> Pallet<T> {
 		);
 	}
 
-	/// Checks the pallet's invariants.
-	#[cfg(any(feature = "try-runtime", test))]
+	/// Checks the pallet's invariants. Compiled in every build, so that
+	/// tests of a runtime built on this pallet can check them.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (miner, challenge) in Challenges::<T>::iter() {
 			ensure!(
@@ -397,6 +424,35 @@ impl<T: Config> Pallet<T> {
 		for (fid, _) in DamagedFiles::<T>::iter() {
 			ensure!(Files::<T>::contains_key(fid), "damaged file missing");
 			ensure!(RestoralOrders::<T>::iter_prefix(fid).next().is_some(), "damage without loss");
+		}
+		Self::check_miner_bytes()
+	}
+
+	/// Every miner is charged exactly the columns the file records name it
+	/// for (but those of slots released to a restoral order), and has set
+	/// aside exactly the columns it claimed to restore.
+	fn check_miner_bytes() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut expected = alloc::collections::BTreeMap::<T::AccountId, (u64, u64)>::new();
+		for (fid, file) in Files::<T>::iter() {
+			for (slot, miner) in file.miners.iter().enumerate() {
+				let released = RestoralOrders::<T>::get(fid, slot as u32)
+					.is_some_and(|order| order.released);
+				if !released {
+					let entry = expected.entry(miner.clone()).or_default();
+					entry.0 = entry.0.saturating_add(file.column_bytes);
+				}
+			}
+		}
+		for (_, _, order) in RestoralOrders::<T>::iter() {
+			if let Some(claim) = order.claim {
+				let entry = expected.entry(claim.miner).or_default();
+				entry.1 = entry.1.saturating_add(claim.bytes);
+			}
+		}
+		for (miner, (used, reserved)) in expected {
+			let (held, set_aside) = T::Miners::usage(&miner).ok_or("bytes on a miner not registered")?;
+			ensure!(held == used, "a miner's used bytes differ from the columns it is named for");
+			ensure!(set_aside == reserved, "a miner's reserved bytes differ from its claims");
 		}
 		Ok(())
 	}

@@ -109,12 +109,11 @@
 
 extern crate alloc;
 
-pub use extension::{CheckProof, NO_OPEN_CHALLENGE, WRONG_PROOF_COUNT};
+pub use functions::{NO_OPEN_CHALLENGE, WRONG_PROOF_COUNT};
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-mod extension;
 mod functions;
 mod impls;
 mod restoral;
@@ -123,6 +122,8 @@ pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -480,10 +481,11 @@ pub mod pallet {
 		///
 		/// The origin must be Signed by the challenged miner. Free when
 		/// accepted; a rejected proof changes nothing and may be retried
-		/// until the deadline. The transaction pool refuses (`CheckProof`)
-		/// a proof from an account without an open challenge or with the
-		/// wrong number of proofs, and keeps one proof per challenge, so the
-		/// block space reserved for proofs cannot be filled with garbage.
+		/// until the deadline. The runtime's transaction pool check
+		/// (`Pallet::validate_proof`) refuses a proof from an account
+		/// without an open challenge or with the wrong number of proofs, and
+		/// keeps one proof per challenge, so the block space reserved for
+		/// proofs cannot be filled with garbage for free.
 		///
 		/// Emits `ProofAccepted`.
 		///

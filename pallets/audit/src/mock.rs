@@ -152,6 +152,7 @@ impl pallet_file_bank::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type DealDeposit = ConstU64<10>;
 	type MaxOpenDeals = ConstU32<8>;
+	type MinBillableSize = ConstU64<1024>;
 	type SpaceLedger = StorageSpace;
 	type Buckets = StorageSpace;
 	type StakeBalance = Balance;

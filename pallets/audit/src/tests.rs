@@ -836,54 +836,27 @@ fn the_samples_constant_meets_its_detection_target() {
 
 /// Regression: any account could fill the block space reserved for proofs
 /// with `submit_proof` calls the chain refused only once included. The pool
-/// now refuses them, and keeps one proof per challenge.
+/// check now refuses them, and tags the rest with their challenge.
 #[test]
 fn the_pool_refuses_proofs_without_a_challenge_or_with_the_wrong_count() {
-	use sp_runtime::{
-		traits::{DispatchTransaction, TransactionExtension},
-		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
-	};
+	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 	run_test(4, || {
 		let file = stored_and_challenged();
-		let validate = |n: u8, proofs: Vec<ChunkProof>| {
-			let call = RuntimeCall::Audit(Call::submit_proof { proofs: bounded(proofs) });
-			let info = frame_support::dispatch::DispatchInfo::default();
-			CheckProof::<Test>::new()
-				.validate_only(
-					RuntimeOrigin::signed(miner(n)),
-					&call,
-					&info,
-					0,
-					TransactionSource::External,
-					0,
-				)
-				.map(|(valid, _, _)| valid)
-		};
 		let custom = |code| TransactionValidityError::from(InvalidTransaction::Custom(code));
 		// Miner 4 holds nothing, so it has no challenge.
-		assert_eq!(validate(4, answer(0, &[&file])).err(), Some(custom(NO_OPEN_CHALLENGE)));
-		let mut short = answer(0, &[&file]);
-		short.pop();
-		assert_eq!(validate(0, short).err(), Some(custom(WRONG_PROOF_COUNT)));
-		let valid = validate(0, answer(0, &[&file])).expect("a proof for an open challenge");
-		assert_eq!(valid.provides.len(), 1);
-		// A proof of another miner's challenge has another tag.
-		let other = validate(1, answer(1, &[&file])).expect("miner 1 is challenged too");
-		assert_ne!(valid.provides, other.provides);
-		// Other calls pass untouched.
-		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-		let info = frame_support::dispatch::DispatchInfo::default();
-		assert_eq!(CheckProof::<Test>::new().weight(&call), frame_support::weights::Weight::zero());
-		assert!(CheckProof::<Test>::new()
-			.validate_only(
-				RuntimeOrigin::signed(miner(4)),
-				&call,
-				&info,
-				0,
-				TransactionSource::External,
-				0
-			)
-			.is_ok());
+		assert_eq!(
+			Audit::validate_proof(&miner(4), SAMPLES as usize),
+			Err(custom(NO_OPEN_CHALLENGE))
+		);
+		let samples = Challenges::<Test>::get(miner(0)).expect("challenged").files.len();
+		assert_eq!(Audit::validate_proof(&miner(0), samples - 1), Err(custom(WRONG_PROOF_COUNT)));
+		let tag = Audit::validate_proof(&miner(0), samples).expect("an open challenge");
+		// Another miner's challenge has another tag.
+		let other = Audit::validate_proof(&miner(1), samples).expect("miner 1 is challenged too");
+		assert_ne!(tag, other);
+		// Answered, the challenge is closed: further proofs are refused.
+		assert_ok!(submit(0, answer(0, &[&file])));
+		assert_eq!(Audit::validate_proof(&miner(0), samples), Err(custom(NO_OPEN_CHALLENGE)));
 	});
 }
 

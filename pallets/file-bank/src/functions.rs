@@ -62,43 +62,23 @@ impl<T: Config> Pallet<T> {
 		ensure!(!regions.is_empty(), Error::<T>::NoRegions);
 		ensure!(regions.iter().all(Region::is_valid), Error::<T>::InvalidRegion);
 
-		if let Some(mut file) = Files::<T>::get(fid) {
-			ensure!(file.size == size && file.layout == layout, Error::<T>::FileMismatch);
-			ensure!(!T::Hooks::is_impaired(&fid), Error::<T>::FileImpaired);
-			let allowed = file.miners.iter().all(|miner| {
-				pinned.contains(miner)
-					|| T::Miners::region(miner).is_some_and(|region| regions.contains(&region))
-			});
-			ensure!(allowed, Error::<T>::HoldersOutsideRegions);
-			file.owners
-				.try_push(Ownership {
-					owner: owner.clone(),
-					bucket: bucket.clone(),
-					name: name.clone(),
-					since: frame_system::Pallet::<T>::block_number(),
-				})
-				.map_err(|_| Error::<T>::TooManyOwners)?;
-			T::SpaceLedger::charge(&owner, size)?;
-			T::Buckets::add_object(&owner, &bucket)?;
-			Files::<T>::insert(fid, file);
-			OwnedObjects::<T>::insert(&owner, &key, fid);
-			Self::deposit_event(Event::OwnerAdded { fid, owner, bucket, name });
-			return Ok(());
+		if let Some(file) = Files::<T>::get(fid) {
+			Self::check_stored(&file, &fid, size, &layout, &regions, &pinned)?;
 		}
-		ensure!(!PendingFids::<T>::contains_key(fid), Error::<T>::FileBeingStored);
+		ensure!(!ObjectDeals::<T>::contains_key(&owner, &key), Error::<T>::DealOpen);
 		let open = OpenDeals::<T>::get(&owner);
 		ensure!(open < T::MaxOpenDeals::get(), Error::<T>::TooManyOpenDeals);
 
 		let deal_id = NextDealId::<T>::get();
 		let scheduler = T::Schedulers::draw(&deal_id.encode(), &regions, &[])
 			.ok_or(Error::<T>::NoSchedulerAvailable)?;
-		T::SpaceLedger::reserve(&owner, size)?;
+		T::SpaceLedger::reserve(&owner, Self::billable(size))?;
 		let deposit = T::DealDeposit::get();
 		T::Currency::hold(&HoldReason::DealDeposit.into(), &caller, deposit)
 			.map_err(|_| Error::<T>::CannotHoldDeposit)?;
 		let deadline = Self::queue_deadline(deal_id);
 		NextDealId::<T>::put(deal_id.saturating_add(1));
-		PendingFids::<T>::insert(fid, deal_id);
+		ObjectDeals::<T>::insert(&owner, &key, deal_id);
 		OpenDeals::<T>::insert(&owner, open.saturating_add(1));
 		let deal = Deal {
 			owner,
@@ -113,6 +93,7 @@ impl<T: Config> Pallet<T> {
 			scheduler,
 			previous_schedulers: BoundedVec::new(),
 			deadline,
+			declared_at: frame_system::Pallet::<T>::block_number(),
 			depositor: caller,
 			deposit,
 		};
@@ -128,8 +109,12 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let deal = Deals::<T>::get(deal_id).ok_or(Error::<T>::DealNotFound)?;
 		ensure!(deal.scheduler == scheduler, Error::<T>::NotAssignedScheduler);
+		ensure!(Self::on_current_lease(&deal.owner, deal.declared_at), Error::<T>::SpaceExpired);
 		let key = (deal.bucket.clone(), deal.name.clone());
 		ensure!(!OwnedObjects::<T>::contains_key(&deal.owner, &key), Error::<T>::NameTaken);
+		if let Some(file) = Files::<T>::get(deal.fid) {
+			return Self::add_owner(deal_id, deal, file);
+		}
 		let layout = deal.layout;
 		let slot_count = layout.slot_count();
 		ensure!(receipts.len() as u32 == slot_count, Error::<T>::WrongReceiptCount);
@@ -160,7 +145,7 @@ impl<T: Config> Pallet<T> {
 		for miner in miners.iter() {
 			T::Miners::charge(miner, column_bytes)?;
 		}
-		T::SpaceLedger::commit(&deal.owner, deal.size)?;
+		T::SpaceLedger::commit(&deal.owner, Self::billable(deal.size))?;
 		T::Buckets::add_object(&deal.owner, &deal.bucket)?;
 
 		for receipt in receipts.iter() {
@@ -200,6 +185,54 @@ impl<T: Config> Pallet<T> {
 			fid: deal.fid,
 			owner: deal.owner,
 			miners,
+		});
+		Ok(())
+	}
+
+	/// Checks that a stored file may take one more owner declaring it with
+	/// this size, layout, regions and pins.
+	fn check_stored(
+		file: &FileRecord<T>,
+		fid: &Fid,
+		size: u64,
+		layout: &Layout,
+		regions: &RegionsOf<T>,
+		pinned: &PinnedOf<T>,
+	) -> DispatchResult {
+		ensure!(file.size == size && file.layout == *layout, Error::<T>::FileMismatch);
+		ensure!(!T::Hooks::is_impaired(fid), Error::<T>::FileImpaired);
+		let allowed = file.miners.iter().all(|miner| {
+			pinned.contains(miner)
+				|| T::Miners::region(miner).is_some_and(|region| regions.contains(&region))
+		});
+		ensure!(allowed, Error::<T>::HoldersOutsideRegions);
+		ensure!((file.owners.len() as u32) < T::MaxOwners::get(), Error::<T>::TooManyOwners);
+		Ok(())
+	}
+
+	/// Ends `deal`, whose FID is stored, by adding its owner to the file:
+	/// its scheduler verified the payload, so the owner has the data.
+	fn add_owner(deal_id: DealId, deal: Deal<T>, mut file: FileRecord<T>) -> DispatchResult {
+		Self::check_stored(&file, &deal.fid, deal.size, &deal.layout, &deal.regions, &deal.pinned)?;
+		file.owners
+			.try_push(Ownership {
+				owner: deal.owner.clone(),
+				bucket: deal.bucket.clone(),
+				name: deal.name.clone(),
+				since: frame_system::Pallet::<T>::block_number(),
+			})
+			.map_err(|_| Error::<T>::TooManyOwners)?;
+		T::SpaceLedger::commit(&deal.owner, Self::billable(deal.size))?;
+		T::Buckets::add_object(&deal.owner, &deal.bucket)?;
+		Files::<T>::insert(deal.fid, file);
+		OwnedObjects::<T>::insert(&deal.owner, (deal.bucket.clone(), deal.name.clone()), deal.fid);
+		Self::end_deal(deal_id, &deal, DealEnd::Closed);
+		Self::deposit_event(Event::OwnerAdded {
+			deal: deal_id,
+			fid: deal.fid,
+			owner: deal.owner,
+			bucket: deal.bucket,
+			name: deal.name,
 		});
 		Ok(())
 	}
@@ -245,7 +278,7 @@ impl<T: Config> Pallet<T> {
 			T::Authority::may_act_for(&caller, &deal.owner, Scope::Upload),
 			Error::<T>::NotAuthorized
 		);
-		T::SpaceLedger::unreserve(&deal.owner, deal.size);
+		Self::unreserve_deal(&deal);
 		Self::end_deal(deal_id, &deal, DealEnd::Closed);
 		Self::deposit_event(Event::DealCancelled {
 			deal: deal_id,
@@ -289,10 +322,10 @@ impl<T: Config> Pallet<T> {
 				return Ok((false, Weight::zero()));
 			}
 		}
-		file.owners.remove(position);
+		let held = file.owners.remove(position);
 		OwnedObjects::<T>::remove(&owner, &key);
 		if cutoff.is_none() {
-			T::SpaceLedger::release(&owner, file.size);
+			Self::release_object(&owner, held.since, file.size);
 		}
 		T::Buckets::remove_object(&owner, &bucket);
 		Self::deposit_event(Event::ObjectRemoved { fid, owner, bucket, name });
@@ -379,13 +412,14 @@ impl<T: Config> Pallet<T> {
 			.iter_mut()
 			.find(|held| held.owner == owner && held.bucket == bucket && held.name == name)
 			.ok_or(Error::<T>::Inconsistent)?;
+		let held_since = held.since;
 		held.owner = new_owner.clone();
 		held.bucket = new_bucket.clone();
 		held.since = frame_system::Pallet::<T>::block_number();
 
-		T::SpaceLedger::charge(&new_owner, file.size)?;
+		T::SpaceLedger::charge(&new_owner, Self::billable(file.size))?;
 		T::Buckets::add_object(&new_owner, &new_bucket)?;
-		T::SpaceLedger::release(&owner, file.size);
+		Self::release_object(&owner, held_since, file.size);
 		T::Buckets::remove_object(&owner, &bucket);
 		OwnedObjects::<T>::remove(&owner, &key);
 		OwnedObjects::<T>::insert(&new_owner, &new_key, fid);
@@ -418,9 +452,16 @@ impl<T: Config> Pallet<T> {
 			let Some(deal) = Deals::<T>::get(deal_id).filter(|deal| deal.deadline == due) else {
 				continue;
 			};
-			T::Schedulers::punish_timeout(&deal.scheduler);
-			if let Err(reason) = Self::reassign(deal_id, deal.clone()) {
-				T::SpaceLedger::unreserve(&deal.owner, deal.size);
+			// A deal whose space expired can no longer be stored: it fails
+			// with no scheduler to blame.
+			let outcome = if Self::on_current_lease(&deal.owner, deal.declared_at) {
+				T::Schedulers::punish_timeout(&deal.scheduler);
+				Self::reassign(deal_id, deal.clone())
+			} else {
+				Err(Error::<T>::SpaceExpired.into())
+			};
+			if let Err(reason) = outcome {
+				Self::unreserve_deal(&deal);
 				Self::end_deal(deal_id, &deal, DealEnd::Failed);
 				Self::deposit_event(Event::DealFailed {
 					deal: deal_id,
@@ -468,7 +509,7 @@ impl<T: Config> Pallet<T> {
 	/// to be skipped when it comes up.
 	fn end_deal(deal_id: DealId, deal: &Deal<T>, end: DealEnd) {
 		Deals::<T>::remove(deal_id);
-		PendingFids::<T>::remove(deal.fid);
+		ObjectDeals::<T>::remove(&deal.owner, (deal.bucket.clone(), deal.name.clone()));
 		OpenDeals::<T>::mutate_exists(&deal.owner, |open| {
 			*open = open.and_then(|open| open.checked_sub(1)).filter(|open| *open > 0);
 		});
@@ -536,6 +577,34 @@ impl<T: Config> Pallet<T> {
 			ExpiredOwners::<T>::insert(&owner, expired);
 		}
 		(steps, hooks)
+	}
+
+	/// Whether bytes `owner` reserved or was charged at block `since` are on
+	/// its current lease (not on one that expired since).
+	pub(crate) fn on_current_lease(owner: &T::AccountId, since: BlockNumberFor<T>) -> bool {
+		T::SpaceLedger::lease(owner).is_some_and(|lease| lease.start <= since)
+	}
+
+	/// Gives back what an ending deal reserved, if its lease is still there.
+	fn unreserve_deal(deal: &Deal<T>) {
+		if Self::on_current_lease(&deal.owner, deal.declared_at) {
+			T::SpaceLedger::unreserve(&deal.owner, Self::billable(deal.size));
+		}
+	}
+
+	/// Frees what an object held since block `since` used, if it was
+	/// charged to the owner's current lease.
+	fn release_object(owner: &T::AccountId, since: BlockNumberFor<T>, size: u64) {
+		if Self::on_current_lease(owner, since) {
+			T::SpaceLedger::release(owner, Self::billable(size));
+		}
+	}
+
+	/// Bytes an owner is charged for an object of `size` payload bytes: at
+	/// least `MinBillableSize`, so that tiny (or empty) objects are not free
+	/// to create in bulk.
+	pub fn billable(size: u64) -> u64 {
+		size.max(T::MinBillableSize::get())
 	}
 
 	/// Bytes one miner holds of a file: its column's fragment of every segment.
@@ -673,7 +742,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(dues.windows(2).all(|pair| pair[0] <= pair[1]), "deal queue out of order");
 		let mut open = alloc::collections::BTreeMap::<T::AccountId, u32>::new();
 		for (deal_id, deal) in Deals::<T>::iter() {
-			ensure!(PendingFids::<T>::get(deal.fid) == Some(deal_id), "deal not in PendingFids");
+			ensure!(
+				ObjectDeals::<T>::get(&deal.owner, (deal.bucket.clone(), deal.name.clone()))
+					== Some(deal_id),
+				"deal not in ObjectDeals"
+			);
 			ensure!(queued.contains(&(deal_id, deal.deadline)), "deal not scheduled");
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::DealDeposit.into(), &deal.depositor)
@@ -684,8 +757,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(!deal.previous_schedulers.contains(&deal.scheduler), "scheduler drawn twice");
 			ensure!(deal_id < NextDealId::<T>::get(), "deal id not yet issued");
 		}
-		for (fid, deal_id) in PendingFids::<T>::iter() {
-			ensure!(Deals::<T>::get(deal_id).is_some_and(|d| d.fid == fid), "stale PendingFids");
+		for (owner, (bucket, name), deal_id) in ObjectDeals::<T>::iter() {
+			ensure!(
+				Deals::<T>::get(deal_id)
+					.is_some_and(|d| d.owner == owner && d.bucket == bucket && d.name == name),
+				"stale ObjectDeals"
+			);
 		}
 		ensure!(
 			OpenDeals::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == open,
@@ -755,6 +832,35 @@ impl<T: Config> Pallet<T> {
 		}
 		for (fid, _, _) in KeyGrants::<T>::iter() {
 			ensure!(KeyGrantCount::<T>::get(fid) > 0, "uncounted key grant");
+		}
+		Self::check_leases()
+	}
+
+	/// Every owner's current lease uses exactly its objects charged to it
+	/// and reserves exactly its open deals declared on it.
+	fn check_leases() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut expected = alloc::collections::BTreeMap::<T::AccountId, (u64, u64)>::new();
+		for (_, file) in Files::<T>::iter() {
+			for held in file.owners.iter() {
+				if Self::on_current_lease(&held.owner, held.since) {
+					let entry = expected.entry(held.owner.clone()).or_default();
+					entry.0 = entry.0.saturating_add(Self::billable(file.size));
+				}
+			}
+		}
+		for (_, deal) in Deals::<T>::iter() {
+			if Self::on_current_lease(&deal.owner, deal.declared_at) {
+				let entry = expected.entry(deal.owner.clone()).or_default();
+				entry.1 = entry.1.saturating_add(Self::billable(deal.size));
+			}
+		}
+		for (owner, (used, reserved)) in expected {
+			let lease = T::SpaceLedger::lease(&owner).ok_or("charged without a lease")?;
+			ensure!(lease.used_bytes == used, "lease used bytes differ from its objects");
+			ensure!(
+				lease.reserved_bytes == reserved,
+				"lease reserved bytes differ from its open deals"
+			);
 		}
 		Ok(())
 	}

@@ -21,17 +21,40 @@
 //!
 //! ## Accounting
 //!
-//! An owner is charged the payload size (`size`) of each object it holds;
-//! redundancy is the network's cost, priced into the space. A miner is
+//! An owner is charged the payload size (`size`) of each object it holds,
+//! at least `MinBillableSize` (tiny objects are not free to create in
+//! bulk); redundancy is the network's cost, priced into the space. A miner is
 //! charged one column per file: the fragment length of every segment
 //! summed (`FileRecord::column_bytes`).
 //!
-//! A FID that is already stored is not stored twice: declaring it adds the
-//! caller as one more owner, charged at once. The file is removed when its
-//! last owner deletes it. The new owner's rules still hold: every miner
-//! holding the file must be in one of the declared regions or pinned
-//! (`HoldersOutsideRegions`), and a file with a lost slot or too few
-//! columns left is not offered (`FileImpaired`) until it is restored.
+//! A FID that is already stored is not stored twice, but knowing a FID is
+//! not enough to own its data: the new owner declares a deal like any
+//! other and uploads the payload to the deal's scheduler, which verifies it
+//! against the FID and reports the deal without receipts; the owner is then
+//! added to the file (`OwnerAdded`), charged its size, and no miner takes
+//! anything new. The file is removed when its last owner deletes it. The
+//! new owner's rules still hold: every miner holding the file must be in
+//! one of the declared regions or pinned (`HoldersOutsideRegions`), and a
+//! file with a lost slot or too few columns left is not offered
+//! (`FileImpaired`) until it is restored.
+//!
+//! Deals of one FID by several owners may be open at once, so nobody can
+//! block another user's upload by declaring its FID first; whichever deal
+//! reports first stores the file, and the others add their owners to it.
+//! An owner has one open deal per object name at a time (`DealOpen`).
+//!
+//! ## Expired space
+//!
+//! When an owner's space expires, the objects it held then are removed a
+//! few per block (`ExpiredOwners`); what it stores in space bought again
+//! meanwhile stays. Bytes always go back to the lease they were taken
+//! from: a deal remembers the block it was declared in and an object the
+//! block its owner got it, and only those at or after the current lease's
+//! start are unreserved, committed or released against it. A deal declared
+//! on an expired lease can no longer be reported (`SpaceExpired`); it is
+//! cancelled, or fails at its deadline without blaming its scheduler.
+//! `try_state` checks that every lease uses exactly the bytes of its
+//! owner's objects and reserves exactly those of its open deals.
 //!
 //! ## Account ids
 //!
@@ -147,8 +170,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOpenDeals: Get<u32>;
 
+		/// Least bytes an object is charged to its owner's space, however
+		/// small (or empty) its payload.
+		#[pallet::constant]
+		type MinBillableSize: Get<u64>;
+
 		/// Users' purchased space, reserved by deals and used by files.
-		type SpaceLedger: SpaceLedger<Self::AccountId>;
+		type SpaceLedger: SpaceLedger<Self::AccountId, BlockNumberFor<Self>>;
 
 		/// Users' buckets, which count the objects in them.
 		type Buckets: Buckets<Self::AccountId>;
@@ -251,9 +279,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Deals<T: Config> = StorageMap<_, Twox64Concat, DealId, Deal<T>, OptionQuery>;
 
-	/// The open deal storing a FID, so one FID is never stored by two deals.
+	/// The open deal of each owner's object (bucket, name): one at a time.
+	/// Deals of the same FID by different owners, or under different
+	/// names, may be open together: nobody can block another's upload.
 	#[pallet::storage]
-	pub type PendingFids<T: Config> = StorageMap<_, Blake2_128Concat, Fid, DealId, OptionQuery>;
+	pub type ObjectDeals<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		ObjectKeyOf<T>,
+		DealId,
+		OptionQuery,
+	>;
 
 	/// Deal deadlines in the order they were set, which is the order they
 	/// fall due in (every deadline is `DealTimeout` after the block that set
@@ -409,8 +447,11 @@ pub mod pallet {
 			/// The file that was not stored.
 			fid: Fid,
 		},
-		/// An owner was added to an already stored file (deduplication).
+		/// An owner was added to an already stored file (deduplication): its
+		/// deal's scheduler received and verified the payload.
 		OwnerAdded {
+			/// The deal that ended.
+			deal: DealId,
 			/// The file.
 			fid: Fid,
 			/// The new owner, charged the file's size.
@@ -496,10 +537,14 @@ pub mod pallet {
 		NoRegions,
 		/// A region is not an assigned ISO 3166-1 alpha-2 code.
 		InvalidRegion,
-		/// The FID is already being stored by an open deal.
-		FileBeingStored,
+		/// The owner has an open deal for an object of this name already;
+		/// wait for it to end, or cancel it.
+		DealOpen,
 		/// The FID is stored with another size or layout than declared.
 		FileMismatch,
+		/// The space the deal reserved expired since it was declared: it
+		/// can only be cancelled (or time out).
+		SpaceExpired,
 		/// The file already has `MaxOwners` owners.
 		TooManyOwners,
 		/// The FID is stored, but a miner holding it is outside the declared
@@ -572,8 +617,9 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Declares an object: reserves `size` bytes of the owner's space,
 		/// holds `DealDeposit` from the caller and assigns the deal to a
-		/// randomly drawn scheduler. If the FID is already stored, only adds
-		/// the owner to the file (charged at once, no deposit).
+		/// randomly drawn scheduler. The same for a FID already stored (its
+		/// size, layout, state and holders are checked now): the payload is
+		/// uploaded and verified all the same, then the owner is added.
 		///
 		/// The origin must be Signed and be `owner` or an operator `owner`
 		/// authorized with `Scope::Upload`.
@@ -588,7 +634,7 @@ pub mod pallet {
 		/// - `pinned`: miners accepted whatever their region.
 		/// - `meta`: content type, description and keywords.
 		///
-		/// Emits `DealAssigned`, or `OwnerAdded` for a stored FID.
+		/// Emits `DealAssigned`.
 		///
 		/// O(r) in the number of regions, bounded by `MaxRegions`; for a
 		/// stored FID, O(s·r) in its slots, bounded by `MaxSlots`.
@@ -615,7 +661,8 @@ pub mod pallet {
 		}
 
 		/// Reports the miners' receipts for a deal; if all hold, the file is
-		/// stored and the deal ends.
+		/// stored and the deal ends. For a FID stored meanwhile (or before),
+		/// the receipts are not needed: the deal's owner is added to the file.
 		///
 		/// The origin must be Signed and be the deal's assigned scheduler.
 		///
@@ -623,12 +670,14 @@ pub mod pallet {
 		/// - `receipts`: one per slot, in any order: miner, column, replica
 		///   and the miner's sr25519 signature over the receipt message.
 		///
-		/// Emits `FileStored`.
+		/// Emits `FileStored`, or `OwnerAdded` for a stored FID.
 		///
 		/// O(s²) in the number of slots (distinctness), bounded by `MaxSlots`;
 		/// one signature verification per slot.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::report(receipts.len() as u32))]
+		#[pallet::weight(
+			T::WeightInfo::report(receipts.len() as u32).max(T::WeightInfo::declare_stored())
+		)]
 		pub fn report(
 			origin: OriginFor<T>,
 			deal: DealId,

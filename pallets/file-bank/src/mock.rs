@@ -6,7 +6,8 @@ use crate as pallet_file_bank;
 use alloc::collections::{BTreeMap, BTreeSet};
 use codec::{Decode, Encode};
 use deoss_traits::{
-	Buckets, MinerRegistry, OperatorAuthority, Region, SchedulerRegistry, Scope, SpaceLedger,
+	Buckets, LeaseUsage, MinerRegistry, OperatorAuthority, Region, SchedulerRegistry, Scope,
+	SpaceLedger,
 };
 use frame_support::{derive_impl, parameter_types, storage::unhashed, traits::Hooks};
 use sp_core::{sr25519, Pair};
@@ -60,6 +61,8 @@ impl pallet_balances::Config for Test {
 pub const DEPOSIT: u64 = 10;
 /// Balance every user, operator and scheduler starts with.
 pub const BALANCE: u64 = 1_000;
+/// Least bytes an object is charged in the mock.
+pub const MIN_BILLABLE: u64 = 100;
 /// Open deals an owner may have in the mock.
 pub const MAX_OPEN_DEALS: u32 = 6;
 
@@ -91,6 +94,7 @@ impl pallet_file_bank::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type DealDeposit = frame_support::traits::ConstU64<DEPOSIT>;
 	type MaxOpenDeals = frame_support::traits::ConstU32<MAX_OPEN_DEALS>;
+	type MinBillableSize = frame_support::traits::ConstU64<MIN_BILLABLE>;
 	type SpaceLedger = MockSpace;
 	type Buckets = MockSpace;
 	type StakeBalance = u64;
@@ -160,6 +164,8 @@ pub struct Space {
 
 const SPACE: &[u8] = b"mock:space";
 const BUCKETS: &[u8] = b"mock:buckets";
+/// The block each user's lease was bought in.
+const STARTS: &[u8] = b"mock:starts";
 
 /// Space ledger and bucket registry.
 pub struct MockSpace;
@@ -176,6 +182,9 @@ impl MockSpace {
 		Ok(())
 	}
 	pub fn buy(who: &AccountId, bytes: u64) {
+		let mut starts: BTreeMap<AccountId, u64> = load(STARTS);
+		starts.entry(who.clone()).or_insert_with(System::block_number);
+		store(STARTS, &starts);
 		Self::update(who, |space| {
 			space.purchased += bytes;
 			Ok(())
@@ -187,6 +196,9 @@ impl MockSpace {
 		let mut all: BTreeMap<AccountId, Space> = load(SPACE);
 		all.remove(who);
 		store(SPACE, &all);
+		let mut starts: BTreeMap<AccountId, u64> = load(STARTS);
+		starts.remove(who);
+		store(STARTS, &starts);
 	}
 	pub fn create_bucket(who: &AccountId, name: &[u8]) {
 		let mut all: BTreeMap<(AccountId, Vec<u8>), u32> = load(BUCKETS);
@@ -202,7 +214,12 @@ impl MockSpace {
 
 pub const NOT_ENOUGH_SPACE: DispatchError = DispatchError::Other("not enough space");
 
-impl SpaceLedger<AccountId> for MockSpace {
+impl SpaceLedger<AccountId, u64> for MockSpace {
+	fn lease(owner: &AccountId) -> Option<LeaseUsage<u64>> {
+		let start = *load::<BTreeMap<AccountId, u64>>(STARTS).get(owner)?;
+		let space = Self::of(owner);
+		Some(LeaseUsage { start, reserved_bytes: space.reserved, used_bytes: space.used })
+	}
 	fn can_upload(owner: &AccountId) -> bool {
 		Self::of(owner).purchased > 0
 	}
@@ -322,6 +339,9 @@ pub fn miner_pair(seed: u8) -> sr25519::Pair {
 }
 
 impl MinerRegistry<AccountId, u64> for MockMiners {
+	fn usage(miner: &AccountId) -> Option<(u64, u64)> {
+		Self::get(miner).map(|info| (info.used, 0))
+	}
 	fn is_active(miner: &AccountId) -> bool {
 		Self::get(miner).is_some_and(|info| info.active)
 	}

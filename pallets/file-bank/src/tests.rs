@@ -67,6 +67,15 @@ fn declare_as(
 use sp_runtime::DispatchResult;
 
 /// Alice declares `cat.png` as `fid(1)`; returns the deal id.
+/// `owner` gets stored file `file` under `object`: a deal whose scheduler,
+/// having verified the upload, reports it without receipts.
+fn copy_as(caller: AccountId, owner: AccountId, object: &[u8], file: Fid) -> DispatchResult {
+	let deal = NextDealId::<Test>::get();
+	declare_as(caller, owner, object, file, layout())?;
+	let scheduler = Deals::<Test>::get(deal).expect("deal open").scheduler;
+	report(scheduler, deal, Vec::new())
+}
+
 fn declare_cat() -> DealId {
 	let deal = NextDealId::<Test>::get();
 	assert_ok!(declare_as(alice(), alice(), b"cat.png", fid(1), layout()));
@@ -125,7 +134,10 @@ mod declare {
 			assert_eq!(Balances::total_balance_on_hold(&alice()), DEPOSIT);
 			assert_eq!(stored.depositor, alice());
 			assert_eq!(OpenDeals::<Test>::get(alice()), 1);
-			assert_eq!(PendingFids::<Test>::get(fid(1)), Some(deal));
+			assert_eq!(
+				ObjectDeals::<Test>::get(alice(), (bucket(b"photos"), name(b"cat.png"))),
+				Some(deal)
+			);
 			assert_eq!(
 				MockSpace::of(&alice()),
 				Space { purchased: PURCHASED, reserved: SIZE, used: 0 }
@@ -288,13 +300,32 @@ mod declare {
 		});
 	}
 
+	/// Regression: one open deal per FID let anyone who saw a FID (in a
+	/// `DealAssigned` event, or the pool) declare it first and keep the real
+	/// owner from uploading, for as long as it kept declaring.
 	#[test]
-	fn one_fid_is_stored_by_one_deal_at_a_time() {
+	fn nobody_can_block_another_owners_upload_of_the_same_fid() {
+		run_test(|| {
+			let squatter = declare_cat();
+			let deal = NextDealId::<Test>::get();
+			assert_ok!(declare_as(bob(), bob(), b"b", fid(1), layout()));
+			assert_ok!(report(scheduler(1), deal, good_receipts(deal, fid(1))));
+			assert_eq!(Files::<Test>::get(fid(1)).unwrap().owners[0].owner, bob());
+			// The first deal's report now only adds its owner: its receipts
+			// are not needed.
+			assert_ok!(report(scheduler(1), squatter, good_receipts(squatter, fid(1))));
+			assert_eq!(Files::<Test>::get(fid(1)).unwrap().owners.len(), 2);
+			assert_eq!(MockMiners::used(&miner(1)), COLUMN_BYTES);
+		});
+	}
+
+	#[test]
+	fn an_object_has_one_open_deal_at_a_time() {
 		run_test(|| {
 			declare_cat();
 			assert_noop!(
-				declare_as(bob(), bob(), b"b", fid(1), layout()),
-				Error::<Test>::FileBeingStored
+				declare_as(alice(), alice(), b"cat.png", fid(2), layout()),
+				Error::<Test>::DealOpen
 			);
 		});
 	}
@@ -599,7 +630,7 @@ mod timeouts {
 			// MaxReassign (2) reached: the deal fails.
 			run_to_block(1 + 3 * TIMEOUT);
 			assert!(Deals::<Test>::get(deal).is_none());
-			assert!(PendingFids::<Test>::get(fid(1)).is_none());
+			assert!(ObjectDeals::<Test>::iter().next().is_none());
 			assert_eq!(
 				MockSpace::of(&alice()),
 				Space { purchased: PURCHASED, reserved: 0, used: 0 }
@@ -704,13 +735,38 @@ mod timeouts {
 mod ownership {
 	use super::*;
 
+	/// Regression: declaring a stored FID made the caller an owner at once,
+	/// so learning a FID from an event was enough to co-own the data. Now
+	/// the payload must reach the deal's scheduler, which verifies it.
 	#[test]
-	fn stored_fid_only_adds_an_owner() {
+	fn knowing_a_stored_fid_is_not_enough_to_own_it() {
 		run_test(|| {
 			store_cat();
-			let next = NextDealId::<Test>::get();
+			let deal = NextDealId::<Test>::get();
 			assert_ok!(declare_as(bob(), bob(), b"same.png", fid(1), layout()));
-			assert_eq!(NextDealId::<Test>::get(), next);
+			// A deal like any other: nothing owned yet, the size reserved.
+			assert!(Deals::<Test>::contains_key(deal));
+			assert_eq!(Files::<Test>::get(fid(1)).unwrap().owners.len(), 1);
+			assert_eq!(
+				MockSpace::of(&bob()),
+				Space { purchased: PURCHASED, reserved: SIZE, used: 0 }
+			);
+			// Without the upload the deal times out and bob owns nothing.
+			run_to_block(1 + 3 * TIMEOUT);
+			assert!(!Deals::<Test>::contains_key(deal));
+			assert!(
+				OwnedObjects::<Test>::get(bob(), (bucket(b"photos"), name(b"same.png"))).is_none()
+			);
+			// With it, the scheduler reports without receipts.
+			let deal = NextDealId::<Test>::get();
+			assert_ok!(declare_as(bob(), bob(), b"same.png", fid(1), layout()));
+			let assigned = Deals::<Test>::get(deal).unwrap().scheduler;
+			assert_ne!(assigned, scheduler(3));
+			assert_noop!(
+				report(scheduler(3), deal, Vec::new()),
+				Error::<Test>::NotAssignedScheduler
+			);
+			assert_ok!(report(assigned, deal, Vec::new()));
 			assert_eq!(
 				MockSpace::of(&bob()),
 				Space { purchased: PURCHASED, reserved: 0, used: SIZE }
@@ -721,6 +777,7 @@ mod ownership {
 			assert_eq!(MockMiners::used(&miner(1)), COLUMN_BYTES);
 			System::assert_last_event(
 				Event::OwnerAdded {
+					deal,
 					fid: fid(1),
 					owner: bob(),
 					bucket: bucket(b"photos"),
@@ -744,8 +801,8 @@ mod ownership {
 	fn owners_are_bounded() {
 		run_test(|| {
 			store_cat();
-			assert_ok!(declare_as(alice(), alice(), b"copy", fid(1), layout()));
-			assert_ok!(declare_as(bob(), bob(), b"copy", fid(1), layout()));
+			assert_ok!(copy_as(alice(), alice(), b"copy", fid(1)));
+			assert_ok!(copy_as(bob(), bob(), b"copy", fid(1)));
 			assert_noop!(
 				declare_as(bob(), bob(), b"copy2", fid(1), layout()),
 				Error::<Test>::TooManyOwners
@@ -788,7 +845,7 @@ mod ownership {
 	fn only_the_last_owner_removes_the_file() {
 		run_test(|| {
 			store_cat();
-			assert_ok!(declare_as(bob(), bob(), b"same.png", fid(1), layout()));
+			assert_ok!(copy_as(bob(), bob(), b"same.png", fid(1)));
 			assert_ok!(FileBank::delete_object(
 				RuntimeOrigin::signed(alice()),
 				alice(),
@@ -949,6 +1006,83 @@ mod ownership {
 		});
 	}
 
+	/// Expires alice's space at block 2 and buys 1 GiB again.
+	fn expire_and_buy_again() {
+		run_to_block(2);
+		<FileBank as OnSpaceExpired<AccountId>>::on_space_expired(&alice());
+		MockSpace::expire(&alice());
+		MockSpace::buy(&alice(), 1 << 30);
+	}
+
+	/// Regression: a deal declared before the space expired could still be
+	/// reported after it was bought again, committing bytes the new lease
+	/// had reserved for another deal.
+	#[test]
+	fn a_deal_from_an_expired_lease_cannot_be_stored_in_the_new_one() {
+		run_test(|| {
+			let old = declare_cat();
+			expire_and_buy_again();
+			let new = NextDealId::<Test>::get();
+			assert_ok!(declare_as(alice(), alice(), b"new", fid(30), layout()));
+			assert_eq!(MockSpace::of(&alice()).reserved, SIZE);
+			assert_noop!(
+				report(scheduler(1), old, good_receipts(old, fid(1))),
+				Error::<Test>::SpaceExpired
+			);
+			// Cancelling it leaves the new lease's reservation alone.
+			assert_ok!(FileBank::cancel_deal(RuntimeOrigin::signed(alice()), old));
+			assert_eq!(MockSpace::of(&alice()).reserved, SIZE);
+			assert_ok!(report(scheduler(1), new, good_receipts(new, fid(30))));
+			let space = MockSpace::of(&alice());
+			assert_eq!((space.reserved, space.used), (0, SIZE));
+		});
+	}
+
+	/// Regression: such a deal timing out punished its scheduler and
+	/// unreserved its bytes from the new lease.
+	#[test]
+	fn a_deal_from_an_expired_lease_fails_at_its_deadline_without_blame() {
+		run_test(|| {
+			let old = declare_cat();
+			expire_and_buy_again();
+			assert_ok!(declare_as(alice(), alice(), b"new", fid(30), layout()));
+			run_to_block(1 + TIMEOUT);
+			assert!(!Deals::<Test>::contains_key(old));
+			assert_eq!(MockSchedulers::timeouts(&scheduler(1)), 0);
+			assert_eq!(MockSpace::of(&alice()).reserved, SIZE);
+			System::assert_has_event(
+				Event::DealFailed {
+					deal: old,
+					owner: alice(),
+					fid: fid(1),
+					reason: Error::<Test>::SpaceExpired.into(),
+					forfeited: DEPOSIT,
+				}
+				.into(),
+			);
+		});
+	}
+
+	/// Regression: deleting (or transferring) an object of the expired
+	/// lease before the removal reached it lowered the new lease's usage.
+	#[test]
+	fn an_old_object_deleted_after_buying_again_releases_nothing() {
+		run_test(|| {
+			store_cat();
+			expire_and_buy_again();
+			let deal = NextDealId::<Test>::get();
+			assert_ok!(declare_as(alice(), alice(), b"new", fid(30), layout()));
+			assert_ok!(report(scheduler(1), deal, good_receipts(deal, fid(30))));
+			assert_ok!(FileBank::delete_object(
+				RuntimeOrigin::signed(alice()),
+				alice(),
+				bucket(b"photos"),
+				name(b"cat.png")
+			));
+			assert_eq!(MockSpace::of(&alice()).used, SIZE);
+		});
+	}
+
 	/// Regression: owners expiring with no objects left were not counted
 	/// against the hook's limit.
 	#[test]
@@ -1057,7 +1191,7 @@ mod key_grants {
 				Error::<Test>::NotOwner
 			);
 			// A co-owner (deduplicated put) may grant.
-			assert_ok!(declare_as(bob(), bob(), b"same.png", fid(1), layout()));
+			assert_ok!(copy_as(bob(), bob(), b"same.png", fid(1)));
 			assert_ok!(grant(bob(), gateway(), 3));
 		});
 	}
@@ -1079,6 +1213,62 @@ mod key_grants {
 			));
 			assert_eq!(KeyGrants::<Test>::iter_prefix(fid(1)).count(), 0);
 			assert!(!KeyGrantCount::<Test>::contains_key(fid(1)));
+		});
+	}
+}
+
+mod billing {
+	use super::*;
+
+	fn declare_sized(object: &[u8], file: Fid, size: u64) -> DealId {
+		let deal = NextDealId::<Test>::get();
+		assert_ok!(FileBank::declare(
+			RuntimeOrigin::signed(alice()),
+			alice(),
+			bucket(b"photos"),
+			name(object),
+			size,
+			file,
+			layout(),
+			regions(&[*b"DE"]),
+			BoundedVec::new(),
+			meta(),
+		));
+		deal
+	}
+
+	#[test]
+	fn tiny_and_empty_objects_are_charged_the_minimum_billable_size() {
+		run_test(|| {
+			let empty = declare_sized(b"empty", fid(7), 0);
+			let tiny = declare_sized(b"tiny", fid(8), 1);
+			assert_eq!(MockSpace::of(&alice()).reserved, 2 * MIN_BILLABLE);
+
+			assert_ok!(report(scheduler(1), empty, good_receipts(empty, fid(7))));
+			let space = MockSpace::of(&alice());
+			assert_eq!((space.reserved, space.used), (MIN_BILLABLE, MIN_BILLABLE));
+
+			// A deal that fails gives back what it reserved, no more.
+			assert_ok!(FileBank::cancel_deal(RuntimeOrigin::signed(alice()), tiny));
+			let space = MockSpace::of(&alice());
+			assert_eq!((space.reserved, space.used), (0, MIN_BILLABLE));
+
+			assert_ok!(FileBank::delete_object(
+				RuntimeOrigin::signed(alice()),
+				alice(),
+				bucket(b"photos"),
+				name(b"empty")
+			));
+			assert_eq!(MockSpace::of(&alice()).used, 0);
+		});
+	}
+
+	#[test]
+	fn objects_above_the_minimum_are_charged_their_size() {
+		run_test(|| {
+			store_cat();
+			assert!(SIZE > MIN_BILLABLE);
+			assert_eq!(MockSpace::of(&alice()).used, SIZE);
 		});
 	}
 }

@@ -114,6 +114,9 @@ pub struct Deal<T: Config> {
 	pub previous_schedulers: BoundedVec<T::AccountId, T::MaxReassign>,
 	/// Block from whose start on the deal times out unless reported.
 	pub deadline: BlockNumberFor<T>,
+	/// Block the deal was declared in: its bytes are reserved on the lease
+	/// the owner had then.
+	pub declared_at: BlockNumberFor<T>,
 	/// Who paid the deal deposit (the declaring caller).
 	pub depositor: T::AccountId,
 	/// The deposit held from it.

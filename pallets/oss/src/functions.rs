@@ -129,7 +129,6 @@ impl<T: Config> Pallet<T> {
 	///
 	/// Counters are not checked against `MaxOperatorsPerOwner`: a runtime
 	/// upgrade that lowers it leaves existing owners above it, legitimately.
-	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;

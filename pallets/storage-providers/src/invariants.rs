@@ -71,7 +71,26 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(active_count == active.len(), "ActiveSchedulers lists unknown schedulers");
 		ensure!(scheduler_count == Schedulers::<T>::count(), "the scheduler counter is wrong");
-		ensure!(scheduler_count <= T::MaxSchedulers::get(), "more schedulers than MaxSchedulers");
+		ensure!(
+			u32::try_from(active.len()).unwrap_or(u32::MAX) <= T::MaxSchedulers::get(),
+			"more active schedulers than MaxSchedulers"
+		);
+		// Every leaving scheduler is queued to be released.
+		let (head, tail) = SchedulerExitEnds::<T>::get();
+		let queued =
+			(head..tail).filter_map(SchedulerExits::<T>::get).collect::<alloc::vec::Vec<_>>();
+		ensure!(
+			queued.len() as u64 == tail.saturating_sub(head),
+			"a scheduler exit is missing from its queue"
+		);
+		for (scheduler, info) in Schedulers::<T>::iter() {
+			if let SchedulerState::Exiting { unlock_at } = info.state {
+				ensure!(
+					queued.contains(&(unlock_at, scheduler)),
+					"a leaving scheduler is not queued to be released"
+				);
+			}
+		}
 		Ok(())
 	}
 }

@@ -28,6 +28,16 @@
 //! file bank draws one for each deal through [`deoss_traits::SchedulerRegistry::draw`]
 //! from [`ActiveSchedulers`]. Leaving takes the same unbonding period as miners, so a
 //! scheduler cannot vanish with deals in flight.
+//!
+//! [`Config::MaxSchedulers`] bounds the *active* schedulers only: a leaving one no
+//! longer holds a place, so registrations that are winding down never lock out new
+//! schedulers. Exits complete by themselves: [`SchedulerExits`] lists them in the order
+//! they unlock (every exit unlocks `UnbondingPeriod` after the block it was requested
+//! in), and the block hook releases up to [`MAX_EXITS_PER_BLOCK`] due ones each block.
+//! Leaving schedulers are thus at most those that asked to leave within one unbonding
+//! period, each still holding its whole stake. Filling the active set takes
+//! `MaxSchedulers` stakes, and an active scheduler that lets its deals time out loses
+//! [`Config::SchedulerTimeoutPenalty`] for each.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -39,7 +49,6 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-#[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod miners;
 #[cfg(test)]
@@ -179,6 +188,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ActiveSchedulers<T: Config> =
 		StorageValue<_, BoundedVec<(T::AccountId, Region), T::MaxSchedulers>, ValueQuery>;
+
+	/// Scheduler exits in the order they unlock: sequence number to (unlock block,
+	/// scheduler). An entry whose scheduler withdrew already is skipped.
+	#[pallet::storage]
+	pub type SchedulerExits<T: Config> =
+		StorageMap<_, Twox64Concat, u64, (BlockNumberFor<T>, T::AccountId), OptionQuery>;
+
+	/// The sequence numbers of the first entry of [`SchedulerExits`] and of the next.
+	#[pallet::storage]
+	pub type SchedulerExitEnds<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -364,12 +383,16 @@ pub mod pallet {
 		SchedulerAlreadyRegistered,
 		/// The account is not a registered scheduler.
 		SchedulerNotFound,
-		/// `MaxSchedulers` schedulers are registered already.
+		/// `MaxSchedulers` schedulers are active already.
 		TooManySchedulers,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::complete_due_scheduler_exits(now)
+		}
+
 		fn integrity_test() {
 			assert!(T::MinCapacity::get() > 0, "MinCapacity must be positive");
 			assert!(
@@ -597,9 +620,10 @@ pub mod pallet {
 			Self::do_update_scheduler_endpoint(who, endpoint)
 		}
 
-		/// Starts the caller's exit as a scheduler: it is no longer drawn for deals, and
-		/// may withdraw its stake `UnbondingPeriod` blocks later, when the deals it holds
-		/// have finished or timed out.
+		/// Starts the caller's exit as a scheduler: it is no longer drawn for deals and
+		/// no longer counts against `MaxSchedulers`; `UnbondingPeriod` blocks later, when
+		/// the deals it holds have finished or timed out, its stake is released by the
+		/// block hook (or by `withdraw_scheduler`, whichever comes first).
 		///
 		/// The origin must be Signed and an active scheduler.
 		///
@@ -614,7 +638,8 @@ pub mod pallet {
 		}
 
 		/// Completes the caller's exit as a scheduler: releases its stake and removes its
-		/// record.
+		/// record. The block hook does the same for every due exit, so this is only
+		/// needed when more than `MAX_EXITS_PER_BLOCK` fell due in one block.
 		///
 		/// The origin must be Signed and a leaving scheduler whose unbonding period has
 		/// passed.

@@ -31,6 +31,10 @@ impl<T: Config> MinerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	/// Zero for a miner that is not active: it takes no new data however empty it is.
+	fn usage(miner: &T::AccountId) -> Option<(u64, u64)> {
+		Miners::<T>::get(miner).map(|info| (info.used_bytes, info.reserved_bytes))
+	}
+
 	fn free_bytes(miner: &T::AccountId) -> u64 {
 		Miners::<T>::get(miner)
 			.filter(|info| info.state == MinerState::Active)

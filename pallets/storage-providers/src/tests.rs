@@ -935,18 +935,50 @@ fn register_scheduler_rejects_bad_input() {
 }
 
 #[test]
-fn register_scheduler_stops_at_max_schedulers_even_when_some_are_leaving() {
+fn max_schedulers_counts_active_ones_and_leaving_ones_free_their_place() {
 	run_test(|| {
 		for who in 1..=3 {
 			assert_ok!(register_scheduler_in(who, b"DE"));
 		}
 		assert_noop!(register_scheduler_in(4, b"DE"), Error::<Test>::TooManySchedulers);
+		// A leaving scheduler no longer holds a place: nobody can lock newcomers out
+		// by registering and never finishing an exit.
 		assert_ok!(StorageProviders::request_scheduler_exit(RuntimeOrigin::signed(3)));
-		assert_noop!(register_scheduler_in(4, b"DE"), Error::<Test>::TooManySchedulers);
-		advance_to(11);
-		assert_ok!(StorageProviders::withdraw_scheduler(RuntimeOrigin::signed(3)));
 		assert_ok!(register_scheduler_in(4, b"DE"));
 		assert_eq!(active_scheduler_accounts(), vec![1, 2, 4]);
+		assert_noop!(register_scheduler_in(5, b"DE"), Error::<Test>::TooManySchedulers);
+	});
+}
+
+#[test]
+fn the_block_hook_completes_exits_when_they_unlock() {
+	run_test(|| {
+		for who in 1..=3 {
+			assert_ok!(register_scheduler_in(who, b"DE"));
+		}
+		assert_ok!(StorageProviders::request_scheduler_exit(RuntimeOrigin::signed(2)));
+		advance_to(3);
+		assert_ok!(StorageProviders::request_scheduler_exit(RuntimeOrigin::signed(3)));
+		let stake = <<Test as Config>::SchedulerStake as frame_support::traits::Get<u64>>::get();
+
+		advance_to(10);
+		StorageProviders::on_initialize(10);
+		assert!(Schedulers::<Test>::contains_key(2), "not unlocked before its period ends");
+
+		advance_to(11);
+		let used = StorageProviders::on_initialize(11);
+		assert!(!Schedulers::<Test>::contains_key(2));
+		assert_eq!(Balances::total_balance_on_hold(&2), 0);
+		System::assert_has_event(Event::SchedulerWithdrawn { scheduler: 2, stake }.into());
+		assert!(used.ref_time() >= <() as crate::WeightInfo>::withdraw_scheduler().ref_time());
+		assert!(Schedulers::<Test>::contains_key(3));
+
+		// A manual withdraw at unlock leaves a stale entry the hook skips.
+		advance_to(13);
+		assert_ok!(StorageProviders::withdraw_scheduler(RuntimeOrigin::signed(3)));
+		StorageProviders::on_initialize(13);
+		assert_eq!(SchedulerExitEnds::<Test>::get(), (2, 2));
+		assert_eq!(Schedulers::<Test>::count(), 1);
 	});
 }
 

@@ -1,8 +1,6 @@
 //! The pallet's storage invariants, checked by `try_state` and after every
 //! unit test.
 
-#![cfg(any(feature = "try-runtime", test))]
-
 use crate::{bucket_name, pallet::*, SpaceState, GIB};
 use alloc::collections::BTreeMap;
 use frame_support::{ensure, traits::Get};

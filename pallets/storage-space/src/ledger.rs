@@ -2,7 +2,7 @@
 //! for open deals, commits it when they succeed and releases it on deletion.
 
 use crate::{pallet::*, SpaceLease};
-use deoss_traits::SpaceLedger;
+use deoss_traits::{LeaseUsage, SpaceLedger};
 use frame_support::ensure;
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{DispatchError, DispatchResult};
@@ -17,7 +17,15 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> SpaceLedger<T::AccountId> for Pallet<T> {
+impl<T: Config> SpaceLedger<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
+	fn lease(owner: &T::AccountId) -> Option<LeaseUsage<BlockNumberFor<T>>> {
+		UserSpace::<T>::get(owner).map(|lease| LeaseUsage {
+			start: lease.start,
+			reserved_bytes: lease.reserved_bytes,
+			used_bytes: lease.used_bytes,
+		})
+	}
+
 	fn can_upload(owner: &T::AccountId) -> bool {
 		Self::active_lease(owner).is_ok()
 	}

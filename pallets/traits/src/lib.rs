@@ -44,9 +44,24 @@ pub enum Scope {
 	ReadShare,
 }
 
+/// An owner's current lease as the file bank sees it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LeaseUsage<BlockNumber> {
+	/// Block the lease was bought in. Bytes reserved or charged before it
+	/// belonged to a lease that expired: they are never committed,
+	/// unreserved or released against this one.
+	pub start: BlockNumber,
+	/// Bytes set aside for open deals.
+	pub reserved_bytes: u64,
+	/// Bytes of stored objects.
+	pub used_bytes: u64,
+}
+
 /// Purchased space of users, as deals and files consume it. Implemented by
 /// the space pallet; called by the file bank.
-pub trait SpaceLedger<AccountId> {
+pub trait SpaceLedger<AccountId, BlockNumber> {
+	/// `owner`'s current lease (active, frozen or in its grace period), if any.
+	fn lease(owner: &AccountId) -> Option<LeaseUsage<BlockNumber>>;
 	/// Whether `owner` has active (neither frozen nor expired) space.
 	fn can_upload(owner: &AccountId) -> bool;
 	/// Bytes `owner` can still reserve.
@@ -118,6 +133,9 @@ pub trait MinerRegistry<AccountId, Balance> {
 	fn auth_key(miner: &AccountId) -> Option<[u8; 32]>;
 	/// Bytes `miner` can still take.
 	fn free_bytes(miner: &AccountId) -> u64;
+	/// Bytes `miner` is charged for (used) and has set aside (reserved),
+	/// if it is registered; for consistency checks.
+	fn usage(miner: &AccountId) -> Option<(u64, u64)>;
 	/// Sets `bytes` aside on `miner` for fragments it holds temporarily.
 	fn reserve(miner: &AccountId, bytes: u64) -> DispatchResult;
 	/// Returns reserved bytes (the deal failed).

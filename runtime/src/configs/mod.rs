@@ -244,6 +244,8 @@ impl pallet_file_bank::Config for Runtime {
 	type DealDeposit = DealDeposit;
 	/// Room for a gateway's parallel uploads for one user.
 	type MaxOpenDeals = ConstU32<1_024>;
+	/// 4 KiB, a page: a million empty objects cost 4 GiB of space.
+	type MinBillableSize = ConstU64<4096>;
 	type SpaceLedger = StorageSpace;
 	type Buckets = StorageSpace;
 	type StakeBalance = Balance;
