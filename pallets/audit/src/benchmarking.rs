@@ -16,14 +16,13 @@ use deoss_primitives::{
 	merkle::{fold_path, MerkleTree},
 	proof_path_len, ChallengeSample, FileGeometry, Hash, Hasher, Layout,
 };
-use deoss_traits::{MinerRegistry, Region};
+use deoss_traits::{FileIndex, IndexedFile, MinerRegistry, Region};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{Get, Hooks},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use pallet_file_bank::{BenchmarkHelper, FileRecord, Files, Ownership};
 use sp_core::crypto::KeyTypeId;
 use sp_runtime::traits::Saturating;
 
@@ -34,7 +33,7 @@ const HOME: Region = Region(*b"DE");
 /// Capacity of every benchmark miner.
 const CAPACITY: u64 = 1 << 40;
 
-type Helper<T> = <T as pallet_file_bank::Config>::BenchmarkHelper;
+type Helper<T> = <T as Config>::BenchmarkHelper;
 
 fn assert_last_event<T: Config>(event: Event<T>) {
 	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(
@@ -56,7 +55,7 @@ fn deep_layout<T: Config>() -> Layout {
 		segment_size: MAX_SEGMENT_SIZE,
 		data_shards: 4,
 		parity_shards: 8,
-		chunk_size: <T as pallet_file_bank::Config>::MaxChunkSize::get(),
+		chunk_size: <T::Files as FileIndex<T::AccountId>>::MaxChunkSize::get(),
 		replicas: 1,
 	}
 }
@@ -79,26 +78,17 @@ fn insert_file<T: Config>(fid: Fid, geometry: &FileGeometry, holder: &T::Account
 	let layout = *geometry.layout();
 	let column_bytes = u64::from(geometry.shard_len(0).unwrap_or_default())
 		.saturating_mul(u64::from(geometry.segment_count()));
-	let owner = Ownership {
-		owner: holder.clone(),
-		bucket: BoundedVec::truncate_from(b"bench".to_vec()),
-		name: BoundedVec::truncate_from(fid.0.to_vec()),
-		since: 0u32.into(),
-	};
-	Files::<T>::insert(
+	Helper::<T>::store_file(
 		fid,
-		FileRecord {
-			owners: BoundedVec::truncate_from(vec![owner]),
+		IndexedFile {
 			size: geometry.payload_len(),
 			layout,
 			column_bytes,
-			regions: BoundedVec::truncate_from(vec![HOME]),
-			miners: BoundedVec::truncate_from(vec![holder.clone(); layout.slot_count() as usize]),
-			meta: Default::default(),
-			stored_at: 0u32.into(),
+			regions: vec![HOME],
+			miners: vec![holder.clone(); layout.slot_count() as usize],
 		},
 	);
-	pallet_file_bank::Pallet::<T>::assign_slot(holder, fid, column, 0, column_bytes);
+	Helper::<T>::index_slot(holder, fid, column, 0, column_bytes);
 }
 
 /// A proof of `sample` with arbitrary chunk bytes and siblings, and the
@@ -238,7 +228,7 @@ mod benchmarks {
 	fn issue_challenge() -> Result<(), BenchmarkError> {
 		let miner: T::AccountId = account("miner", 0, 0);
 		for index in 0..T::SamplesPerChallenge::get().saturating_mul(20) {
-			pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid_from(index), 0, 0, 1);
+			Helper::<T>::index_slot(&miner, fid_from(index), 0, 0, 1);
 		}
 		let round = Round { number: 1, seed: [3; 32], cursor: None, finished: false };
 		let issued;
@@ -259,7 +249,7 @@ mod benchmarks {
 	fn expire_challenge() -> Result<(), BenchmarkError> {
 		let miner = new_miner::<T>("miner", 0);
 		let samples = T::SamplesPerChallenge::get();
-		pallet_file_bank::Pallet::<T>::assign_slot(&miner, fid_from(samples - 1), 0, 0, 1);
+		Helper::<T>::index_slot(&miner, fid_from(samples - 1), 0, 0, 1);
 		Records::<T>::insert(
 			&miner,
 			AuditRecord {
@@ -312,7 +302,7 @@ mod benchmarks {
 		let claimant = new_miner::<T>("claimant", 0);
 		let fid = fid_from(2);
 		let geometry = file_with_orders::<T>(fid, &holder, u32::MAX);
-		pallet_file_bank::Pallet::<T>::unassign_slot(&holder, &fid);
+		T::Files::drop_slot(&holder, &fid);
 		let bytes = u64::from(geometry.shard_len(0).unwrap_or_default());
 		T::Miners::reserve(&claimant, bytes).map_err(|_| BenchmarkError::Stop("reserve"))?;
 		let deadline = now::<T>();
@@ -339,7 +329,7 @@ mod benchmarks {
 		let claimant = new_miner::<T>("claimant", 0);
 		let fid = fid_from(3);
 		file_with_orders::<T>(fid, &holder, u32::MAX);
-		pallet_file_bank::Pallet::<T>::unassign_slot(&holder, &fid);
+		T::Files::drop_slot(&holder, &fid);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(claimant.clone()), fid, 1);
@@ -357,7 +347,7 @@ mod benchmarks {
 		let file = UniformFile::new(deep_layout::<T>(), 1 << 10);
 		let fid = file.fid();
 		insert_file::<T>(fid, &file.geometry, &holder, 0);
-		let column_bytes = Files::<T>::get(fid).map(|f| f.column_bytes).unwrap_or_default();
+		let column_bytes = T::Files::file(&fid).map(|f| f.column_bytes).unwrap_or_default();
 		T::Miners::charge(&holder, column_bytes).map_err(|_| BenchmarkError::Stop("charge"))?;
 		Audit::<T>::start_hand_over(&holder, HandOverReason::Exit);
 		Audit::<T>::hand_over(1);

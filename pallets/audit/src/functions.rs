@@ -4,12 +4,11 @@ use crate::*;
 use alloc::collections::BTreeMap;
 use codec::Encode;
 use deoss_primitives::{derive_sample, verify_chunk_parts, ColumnIndex, FileGeometry, ProofError};
-use deoss_traits::{queue::BlockQueue, MinerRegistry};
+use deoss_traits::{queue::BlockQueue, FileIndex, MinerRegistry};
 use frame_support::{
 	dispatch::DispatchClass, ensure, pallet_prelude::*, traits::Randomness, BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_file_bank::{Files, MinerHoldings, MinerSlots};
 use sp_runtime::traits::{Saturating, Zero};
 
 /// The challenges falling due at the start of a block.
@@ -85,12 +84,9 @@ impl<T: Config> Pallet<T> {
 		if round.finished {
 			return (0, 0, 0);
 		}
-		let mut walk = match &round.cursor {
-			Some(last) => {
-				MinerHoldings::<T>::iter_keys_from(MinerHoldings::<T>::hashed_key_for(last))
-			}
-			None => MinerHoldings::<T>::iter_keys(),
-		};
+		let mut walk =
+			T::Files::holders_after(round.cursor.as_ref(), T::MaxChallengesPerBlock::get())
+				.into_iter();
 		let (mut issued, mut visited, mut reads) = (0u32, 0u32, 0u32);
 		while visited < T::MaxChallengesPerBlock::get() {
 			let Some(miner) = walk.next() else {
@@ -123,18 +119,10 @@ impl<T: Config> Pallet<T> {
 		round: &Round<T>,
 		now: BlockNumberFor<T>,
 	) -> (bool, u32) {
-		let Some(holdings) = MinerHoldings::<T>::get(miner) else { return (false, 0) };
 		let seed = Self::miner_seed(&round.seed, miner);
-		let mut files = BoundedVec::<Fid, T::SamplesPerChallenge>::new();
-		let mut reads = 0u32;
-		for n in 0..T::SamplesPerChallenge::get() {
-			let (fid, spent) = pallet_file_bank::Pallet::<T>::draw_held(miner, &holdings, &seed, n);
-			reads = reads.saturating_add(spent);
-			if let Some(fid) = fid {
-				// Bounded by the loop; cannot overflow.
-				let _ = files.try_push(fid);
-			}
-		}
+		let (drawn, reads) = T::Files::draw_held(miner, &seed, T::SamplesPerChallenge::get());
+		// One file per sample at most: the bound holds.
+		let files = BoundedVec::<Fid, T::SamplesPerChallenge>::truncate_from(drawn);
 		if files.is_empty() {
 			return (false, reads);
 		}
@@ -204,8 +192,8 @@ impl<T: Config> Pallet<T> {
 		miner: &T::AccountId,
 		fid: &Fid,
 	) -> Result<Option<(FileGeometry, ColumnIndex)>, DispatchError> {
-		let Some(slot) = MinerSlots::<T>::get(miner, fid) else { return Ok(None) };
-		let Some(file) = Files::<T>::get(fid) else { return Ok(None) };
+		let Some(slot) = T::Files::held_slot(miner, fid) else { return Ok(None) };
+		let Some(file) = T::Files::file(fid) else { return Ok(None) };
 		let geometry =
 			FileGeometry::new(file.layout, file.size).map_err(|_| Error::<T>::InvalidLayout)?;
 		Ok(Some((geometry, slot.column)))
@@ -242,7 +230,7 @@ impl<T: Config> Pallet<T> {
 			Challenges::<T>::remove(&miner);
 			expired = expired.saturating_add(1);
 			let still_held =
-				challenge.files.iter().any(|fid| MinerSlots::<T>::contains_key(&miner, fid));
+				challenge.files.iter().any(|fid| T::Files::held_slot(&miner, fid).is_some());
 			if still_held {
 				Self::fail(&miner, challenge.round);
 			} else {
@@ -307,18 +295,11 @@ impl<T: Config> Pallet<T> {
 			if !exit && Challenges::<T>::contains_key(&miner) {
 				break;
 			}
-			let budget = limit.saturating_sub(done) as usize;
+			let budget = limit.saturating_sub(done);
 			// An exit keeps its slots: walk on after the last one handled. Lost
 			// slots leave the miner's index: start over each time.
-			let held: alloc::vec::Vec<_> = match handing.after.filter(|_| exit) {
-				Some(after) => MinerSlots::<T>::iter_prefix_from(
-					&miner,
-					MinerSlots::<T>::hashed_key_for(&miner, after),
-				)
-				.take(budget)
-				.collect(),
-				None => MinerSlots::<T>::iter_prefix(&miner).take(budget).collect(),
-			};
+			let after = handing.after.filter(|_| exit);
+			let held = T::Files::held_slots(&miner, after.as_ref(), budget);
 			if held.is_empty() {
 				done = done.saturating_add(1);
 				HandOvers::<T>::remove(&miner);
@@ -342,7 +323,7 @@ impl<T: Config> Pallet<T> {
 	/// Largest encoded proof of one challenge: every sample with the
 	/// longest chunk a file may have and the longest path.
 	pub fn max_proof_bytes() -> u64 {
-		let chunk = u64::from(<T as pallet_file_bank::Config>::MaxChunkSize::get());
+		let chunk = u64::from(<T::Files as FileIndex<T::AccountId>>::MaxChunkSize::get());
 		let path = u64::from(deoss_primitives::layout::MAX_PATH_DEPTH) * 32;
 		// Two compact length prefixes of at most 5 bytes each.
 		let sample = chunk.saturating_add(path).saturating_add(10);
@@ -398,14 +379,14 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		for (fid, slot, order) in RestoralOrders::<T>::iter() {
-			let file = Files::<T>::get(fid).ok_or("order for a missing file")?;
+			let file = T::Files::file(&fid).ok_or("order for a missing file")?;
 			ensure!(
 				file.layout.slot(order.column, order.replica) == Some(slot),
 				"order names another slot"
 			);
 			ensure!(file.miners.get(slot as usize) == Some(&order.lost_by), "lost_by not in file");
 			ensure!(
-				MinerSlots::<T>::contains_key(&order.lost_by, fid)
+				T::Files::held_slot(&order.lost_by, &fid).is_some()
 					== (order.reason == HandOverReason::Exit && !order.released),
 				"only an exiting miner keeps a lost slot, until it is released"
 			);
@@ -422,7 +403,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		for (fid, _) in DamagedFiles::<T>::iter() {
-			ensure!(Files::<T>::contains_key(fid), "damaged file missing");
+			ensure!(T::Files::file(&fid).is_some(), "damaged file missing");
 			ensure!(RestoralOrders::<T>::iter_prefix(fid).next().is_some(), "damage without loss");
 		}
 		Self::check_miner_bytes()
@@ -433,10 +414,10 @@ impl<T: Config> Pallet<T> {
 	/// aside exactly the columns it claimed to restore.
 	fn check_miner_bytes() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut expected = alloc::collections::BTreeMap::<T::AccountId, (u64, u64)>::new();
-		for (fid, file) in Files::<T>::iter() {
+		for (fid, file) in T::Files::files() {
 			for (slot, miner) in file.miners.iter().enumerate() {
-				let released = RestoralOrders::<T>::get(fid, slot as u32)
-					.is_some_and(|order| order.released);
+				let released =
+					RestoralOrders::<T>::get(fid, slot as u32).is_some_and(|order| order.released);
 				if !released {
 					let entry = expected.entry(miner.clone()).or_default();
 					entry.0 = entry.0.saturating_add(file.column_bytes);
@@ -450,7 +431,8 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		for (miner, (used, reserved)) in expected {
-			let (held, set_aside) = T::Miners::usage(&miner).ok_or("bytes on a miner not registered")?;
+			let (held, set_aside) =
+				T::Miners::usage(&miner).ok_or("bytes on a miner not registered")?;
 			ensure!(held == used, "a miner's used bytes differ from the columns it is named for");
 			ensure!(set_aside == reserved, "a miner's reserved bytes differ from its claims");
 		}

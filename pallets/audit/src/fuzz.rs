@@ -11,7 +11,7 @@
 use crate::{mock::*, Challenges, RestoralOrders, SampleProof};
 use alloc::collections::BTreeMap;
 use deoss_primitives::{receipt_message, ChunkProof, Fid, Layout};
-use deoss_traits::{Region, Scope};
+use deoss_traits::{MinerRegistry, Region, Scope};
 use frame_support::{
 	dispatch::{DispatchResultWithPostInfo, GetDispatchInfo},
 	traits::{fungible::Mutate, OnFinalize},
@@ -82,7 +82,7 @@ fn error_name(error: &DispatchError) -> String {
 				_ => "?",
 			};
 			format!("{pallet}.{}", module.message.unwrap_or("?"))
-		},
+		}
 		other => format!("{other:?}"),
 	}
 }
@@ -96,7 +96,11 @@ impl Fuzzer {
 			.enumerate()
 			.map(|(n, &(len, replicas))| encode(&payload(len, n as u64 + 7), layout(replicas)))
 			.collect();
-		Self { rng: Rng(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1), files, report: Report::default() }
+		Self {
+			rng: Rng(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1),
+			files,
+			report: Report::default(),
+		}
 	}
 
 	fn user(&mut self) -> AccountId {
@@ -165,7 +169,7 @@ impl Fuzzer {
 				(Some(file), Some(held)) => {
 					let mut all = prove(file, &challenge.seed, held.column, index as u32 + 1);
 					proofs.push(all.pop().expect("one proof per sample"));
-				},
+				}
 				_ => proofs.extend(self.garbage_proofs(1)),
 			}
 		}
@@ -182,7 +186,7 @@ impl Fuzzer {
 			Ok(Ok(_)) => self.report.succeeded += 1,
 			Ok(Err(error)) => {
 				*self.report.errors.entry(error_name(&error.error)).or_default() += 1;
-			},
+			}
 			Err(panic) => {
 				let text = panic
 					.downcast_ref::<String>()
@@ -190,7 +194,7 @@ impl Fuzzer {
 					.or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
 					.unwrap_or_default();
 				self.report.panics.push(format!("{call:?} by {who:?}: {text}"));
-			},
+			}
 		}
 	}
 
@@ -209,7 +213,9 @@ impl Fuzzer {
 		];
 		for (pallet, check) in checks {
 			if let Err(broken) = check {
-				self.report.panics.push(format!("block {}: {pallet} invariant: {broken:?}", now + 1));
+				self.report
+					.panics
+					.push(format!("block {}: {pallet} invariant: {broken:?}", now + 1));
 			}
 		}
 	}
@@ -221,17 +227,18 @@ impl Fuzzer {
 		let action = self.rng.below(100);
 		match action {
 			0..=3 => {
-				let (who, gib, days) = (self.user(), self.rng.below(6) as u32, self.rng.below(40) as u32);
+				let (who, gib, days) =
+					(self.user(), self.rng.below(6) as u32, self.rng.below(40) as u32);
 				self.dispatch(who, RuntimeCall::StorageSpace(Space::buy_space { gib, days }));
-			},
+			}
 			4..=5 => {
 				let (who, gib) = (self.user(), self.rng.below(4) as u32);
 				self.dispatch(who, RuntimeCall::StorageSpace(Space::expand_space { gib }));
-			},
+			}
 			6..=7 => {
 				let (who, days) = (self.user(), self.rng.below(40) as u32);
 				self.dispatch(who, RuntimeCall::StorageSpace(Space::renew_space { days }));
-			},
+			}
 			8..=10 => {
 				let (who, name) = (self.user(), self.bucket());
 				let name = BoundedVec::truncate_from(name.into_inner());
@@ -241,7 +248,7 @@ impl Fuzzer {
 					Space::delete_bucket { name }
 				};
 				self.dispatch(who, RuntimeCall::StorageSpace(call));
-			},
+			}
 			11..=12 => {
 				let (owner, operator) = (self.user(), self.user());
 				let call = if self.rng.chance(70) {
@@ -257,7 +264,7 @@ impl Fuzzer {
 					pallet_oss::Call::revoke { operator }
 				};
 				self.dispatch(owner, RuntimeCall::Oss(call));
-			},
+			}
 			13..=16 => {
 				let n = self.any_miner();
 				let who = miner(n);
@@ -276,7 +283,7 @@ impl Fuzzer {
 					key_proof: proof,
 				};
 				self.dispatch(who, RuntimeCall::StorageProviders(call));
-			},
+			}
 			17..=20 => {
 				let who = miner(self.any_miner());
 				let call = match self.rng.below(4) {
@@ -288,7 +295,7 @@ impl Fuzzer {
 					},
 				};
 				self.dispatch(who, RuntimeCall::StorageProviders(call));
-			},
+			}
 			21..=23 => {
 				let who = account(2 + self.rng.below(4) as u8);
 				let call = match self.rng.below(3) {
@@ -300,10 +307,14 @@ impl Fuzzer {
 					_ => Providers::withdraw_scheduler {},
 				};
 				self.dispatch(who, RuntimeCall::StorageProviders(call));
-			},
+			}
 			24..=38 => {
-				let (caller, owner) =
-					if self.rng.chance(80) { let u = self.user(); (u.clone(), u) } else { (self.user(), self.user()) };
+				let (caller, owner) = if self.rng.chance(80) {
+					let u = self.user();
+					(u.clone(), u)
+				} else {
+					(self.user(), self.user())
+				};
 				let index = self.rng.below(self.files.len() as u64) as usize;
 				let (mut fid, mut size, mut layout) = {
 					let file = &self.files[index];
@@ -324,7 +335,8 @@ impl Fuzzer {
 					2 => vec![Region(*b"DE"), Region(*b"FR")],
 					_ => vec![Region(*b"DE")],
 				};
-				let pinned = if self.rng.chance(10) { vec![miner(self.any_miner())] } else { vec![] };
+				let pinned =
+					if self.rng.chance(10) { vec![miner(self.any_miner())] } else { vec![] };
 				let call = Bank::declare {
 					owner,
 					bucket: self.bucket(),
@@ -337,7 +349,7 @@ impl Fuzzer {
 					meta: ObjectMeta::default(),
 				};
 				self.dispatch(caller, RuntimeCall::FileBank(call));
-			},
+			}
 			39..=53 => {
 				let deal = self.open_deal();
 				let open = Deals::<Test>::get(deal);
@@ -353,6 +365,20 @@ impl Fuzzer {
 				for i in (1..miners.len()).rev() {
 					miners.swap(i, self.rng.below(i as u64 + 1) as usize);
 				}
+				// A scheduler mostly sends to miners that can take the column
+				// (active, in the deal's regions), as an honest one would;
+				// the rest of the time to whoever.
+				if self.rng.chance(85) {
+					let regions =
+						open.as_ref().map(|open| open.regions.clone()).unwrap_or_default();
+					miners.sort_by_key(|&n| {
+						let who = miner(n);
+						let fits = <StorageProviders as MinerRegistry<_, _>>::is_active(&who)
+							&& <StorageProviders as MinerRegistry<_, _>>::region(&who)
+								.is_some_and(|region| regions.contains(&region));
+						!fits
+					});
+				}
 				let mut slots = layout.slot_count().min(u32::from(MINERS)) as usize;
 				if self.rng.chance(5) {
 					slots = self.rng.below(u64::from(MINERS)) as usize;
@@ -366,7 +392,8 @@ impl Fuzzer {
 						let (column, replica) = layout.slot_column(slot as u32)?;
 						let message =
 							receipt_message(deal, &fid, column, &<[u8; 32]>::from(miner(n)));
-						let signer = if forge { miner_key(n.wrapping_add(1)) } else { miner_key(n) };
+						let signer =
+							if forge { miner_key(n.wrapping_add(1)) } else { miner_key(n) };
 						Some(SlotReceipt {
 							miner: miner(n),
 							column,
@@ -377,7 +404,7 @@ impl Fuzzer {
 					.collect();
 				let call = Bank::report { deal, receipts: BoundedVec::truncate_from(receipts) };
 				self.dispatch(by, RuntimeCall::FileBank(call));
-			},
+			}
 			54..=58 => {
 				let deal = self.open_deal();
 				let who = Deals::<Test>::get(deal)
@@ -390,7 +417,7 @@ impl Fuzzer {
 					Bank::cancel_deal { deal }
 				};
 				self.dispatch(who, RuntimeCall::FileBank(call));
-			},
+			}
 			59..=64 => {
 				let (owner, bucket, name) = (self.user(), self.bucket(), self.name());
 				let call = if self.rng.chance(60) {
@@ -404,7 +431,7 @@ impl Fuzzer {
 					}
 				};
 				self.dispatch(owner, RuntimeCall::FileBank(call));
-			},
+			}
 			65..=77 => {
 				// Miners 0..=4 answer honestly from what they were given, 5
 				// never answers, 6 and 7 send junk.
@@ -415,13 +442,13 @@ impl Fuzzer {
 					_ => {
 						let count = self.rng.below(4);
 						self.garbage_proofs(count)
-					},
+					}
 				};
 				let proofs: Vec<SampleProof<Test>> =
 					proofs.into_iter().filter_map(|proof| proof.try_into().ok()).collect();
 				let call = crate::Call::submit_proof { proofs: BoundedVec::truncate_from(proofs) };
 				self.dispatch(miner(n), RuntimeCall::Audit(call));
-			},
+			}
 			78..=83 => {
 				let orders: Vec<_> = RestoralOrders::<Test>::iter().collect();
 				let n = self.any_miner();
@@ -430,7 +457,7 @@ impl Fuzzer {
 					false => {
 						let (fid, slot, order) = self.rng.pick(&orders).clone();
 						(fid, slot, Some(order))
-					},
+					}
 				};
 				let claimed = order.as_ref().and_then(|order| order.claim.clone());
 				let call = match claimed {
@@ -455,16 +482,16 @@ impl Fuzzer {
 							}),
 						);
 						return;
-					},
+					}
 					_ => crate::Call::claim_restoral { fid, slot },
 				};
 				self.dispatch(miner(n), RuntimeCall::Audit(call));
-			},
+			}
 			_ => {
 				for _ in 0..=self.rng.below(3) {
 					self.next_block();
 				}
-			},
+			}
 		}
 	}
 }

@@ -2,9 +2,8 @@
 //! the providers pallet's exit notice.
 
 use crate::*;
-use deoss_traits::OnMinerExit;
+use deoss_traits::{FileHooks, OnMinerExit};
 use frame_support::{traits::Get, weights::Weight};
-use pallet_file_bank::FileHooks;
 
 impl<T: Config> FileHooks<T::AccountId> for Pallet<T> {
 	/// Ends the file's restoral orders and releases their miners.

@@ -6,10 +6,10 @@
 //!
 //! Every `ChallengePeriod` blocks a round starts with a fresh seed from the
 //! runtime's randomness. The round walks every miner that holds data (the
-//! file bank's `MinerHoldings`), at most `MaxChallengesPerBlock` per block,
+//! file index, `Config::Files`), at most `MaxChallengesPerBlock` per block,
 //! and gives each one a challenge: `SamplesPerChallenge` samples, sample `n`
 //! in a column drawn from the miner's columns in proportion to their bytes
-//! (`pallet_file_bank::Pallet::draw_held`) and, in that column, in a
+//! (`FileIndex::draw_held`) and, in that column, in a
 //! segment and chunk drawn uniformly (`deoss_primitives::derive_sample`). A
 //! challenge is stored in `Challenges` (seed and the drawn files) and
 //! announced with `ChallengeIssued`; the miner answers with one chunk proof
@@ -130,6 +130,27 @@ mod mock;
 mod tests;
 
 pub use deoss_primitives::{ChunkProof, Fid};
+pub use deoss_traits::{FileIndex, IndexedFile, MinerRegistry};
+
+/// Sets up what the benchmarks need in the other pallets, which this pallet
+/// only sees through traits.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers `who` as an active miner in `region` signing receipts with
+	/// `auth_key` (generated under the benchmarks' key type), with room for
+	/// `bytes`.
+	fn register_miner(
+		who: &AccountId,
+		region: deoss_traits::Region,
+		auth_key: [u8; 32],
+		bytes: u64,
+	);
+	/// Stores `file` under `fid`, owned by its first miner; indexes no slot.
+	fn store_file(fid: Fid, file: IndexedFile<AccountId>);
+	/// Indexes (`column`, `replica`) of `fid`, `bytes` long, as held by
+	/// `miner`, whether or not a file record names it.
+	fn index_slot(miner: &AccountId, fid: Fid, column: u16, replica: u8, bytes: u64);
+}
 
 /// BLAKE2b-256 through the runtime's host function: the hasher the chain
 /// verifies proofs with.
@@ -159,7 +180,20 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config + pallet_file_bank::Config {
+	pub trait Config: frame_system::Config {
+		/// The balance miners stake in; only names the miner registry's type.
+		type StakeBalance: Parameter + MaxEncodedLen;
+
+		/// Storage miners: activity, region, bytes held and set aside, stake.
+		type Miners: MinerRegistry<Self::AccountId, Self::StakeBalance>;
+
+		/// The files audited and the columns each miner holds (the file bank).
+		type Files: FileIndex<Self::AccountId>;
+
+		/// Sets up miners and files for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+
 		/// Where challenge and restoral seeds come from.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
 

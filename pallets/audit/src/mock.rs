@@ -182,6 +182,11 @@ impl pallet_file_bank::Config for Test {
 }
 
 impl pallet_audit::Config for Test {
+	type StakeBalance = Balance;
+	type Miners = StorageProviders;
+	type Files = FileBank;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchSetup;
 	type Randomness = TestRandomness;
 	type ChallengePeriod = ConstU64<PERIOD>;
 	type ResponseWindow = ConstU64<WINDOW>;
@@ -241,6 +246,21 @@ impl pallet_file_bank::BenchmarkHelper<AccountId> for BenchSetup {
 		.expect("miner registers");
 	}
 	fn authorize(_operator: &AccountId, _owner: &AccountId, _scope: deoss_traits::Scope) {}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_audit::BenchmarkHelper<AccountId> for BenchSetup {
+	fn register_miner(who: &AccountId, region: Region, auth_key: [u8; 32], bytes: u64) {
+		<Self as pallet_file_bank::BenchmarkHelper<AccountId>>::register_miner(
+			who, region, auth_key, bytes,
+		);
+	}
+	fn store_file(fid: Fid, file: pallet_audit::IndexedFile<AccountId>) {
+		FileBank::store_for_benchmark(fid, file);
+	}
+	fn index_slot(miner: &AccountId, fid: Fid, column: u16, replica: u8, bytes: u64) {
+		FileBank::assign_slot(miner, fid, column, replica, bytes);
+	}
 }
 
 /// Test account `n`.

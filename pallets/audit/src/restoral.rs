@@ -4,9 +4,8 @@
 use crate::{functions::ClaimQueue, *};
 use codec::Encode;
 use deoss_primitives::{derive_sample, verify_chunk_parts, FileGeometry};
-use deoss_traits::MinerRegistry;
+use deoss_traits::{FileIndex, HeldSlot, MinerRegistry};
 use frame_support::{ensure, pallet_prelude::*, BoundedVec};
-use pallet_file_bank::{Files, SlotRef};
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
@@ -17,13 +16,18 @@ impl<T: Config> Pallet<T> {
 	/// miner keeps the slot, and is challenged on it, until then; a slot
 	/// lost to failures leaves the miner's index at once, and turns an exit
 	/// order for it into one of lost data.
-	pub(crate) fn lose_slot(miner: &T::AccountId, fid: Fid, held: SlotRef, reason: HandOverReason) {
+	pub(crate) fn lose_slot(
+		miner: &T::AccountId,
+		fid: Fid,
+		held: HeldSlot,
+		reason: HandOverReason,
+	) {
 		let damaged = DamagedFiles::<T>::contains_key(fid);
 		let keeps = reason == HandOverReason::Exit && !damaged;
 		if !keeps {
-			pallet_file_bank::Pallet::<T>::unassign_slot(miner, &fid);
+			T::Files::drop_slot(miner, &fid);
 		}
-		let Some(file) = Files::<T>::get(fid) else { return };
+		let Some(file) = T::Files::file(&fid) else { return };
 		let Some(slot) = file.layout.slot(held.column, held.replica) else { return };
 		if let Some(mut order) = RestoralOrders::<T>::get(fid, slot) {
 			if order.reason == HandOverReason::Exit && !keeps {
@@ -93,7 +97,7 @@ impl<T: Config> Pallet<T> {
 			}
 			if !order.released {
 				T::Miners::release(&order.lost_by, order.bytes);
-				pallet_file_bank::Pallet::<T>::unassign_slot(&order.lost_by, &fid);
+				T::Files::drop_slot(&order.lost_by, &fid);
 				order.released = true;
 			}
 			RestoralOrders::<T>::insert(fid, slot, order);
@@ -105,7 +109,7 @@ impl<T: Config> Pallet<T> {
 		let mut order = RestoralOrders::<T>::get(fid, slot).ok_or(Error::<T>::OrderNotFound)?;
 		ensure!(order.claim.is_none(), Error::<T>::AlreadyClaimed);
 		ensure!(!DamagedFiles::<T>::contains_key(fid), Error::<T>::FileDamaged);
-		let file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
+		let file = T::Files::file(&fid).ok_or(Error::<T>::FileNotFound)?;
 		ensure!(T::Miners::is_active(&miner), Error::<T>::MinerNotActive);
 		ensure!(!HandOvers::<T>::contains_key(&miner), Error::<T>::HandingOver);
 		ensure!(
@@ -144,7 +148,7 @@ impl<T: Config> Pallet<T> {
 		// A claimant that started to exit meanwhile lets its claim expire.
 		ensure!(T::Miners::is_active(&miner), Error::<T>::MinerNotActive);
 		ensure!(!HandOvers::<T>::contains_key(&miner), Error::<T>::HandingOver);
-		let mut file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
+		let file = T::Files::file(&fid).ok_or(Error::<T>::FileNotFound)?;
 		let geometry =
 			FileGeometry::new(file.layout, file.size).map_err(|_| Error::<T>::InvalidLayout)?;
 		ensure!(proofs.len() as u32 == T::RestoralSamples::get(), Error::<T>::WrongProofCount);
@@ -163,22 +167,14 @@ impl<T: Config> Pallet<T> {
 		}
 
 		T::Miners::commit(&miner, claim.bytes)?;
-		let held = file.miners.get_mut(slot as usize).ok_or(Error::<T>::Inconsistent)?;
-		let previous = core::mem::replace(held, miner.clone());
+		if !order.released {
+			// An exiting miner kept the slot until now.
+			T::Files::drop_slot(&order.lost_by, &fid);
+		}
+		let previous = T::Files::hand_slot(&fid, slot, &miner)?;
 		if !order.released {
 			T::Miners::release(&previous, order.bytes);
-			// An exiting miner kept the slot until now.
-			pallet_file_bank::Pallet::<T>::unassign_slot(&previous, &fid);
 		}
-		let column_bytes = file.column_bytes;
-		Files::<T>::insert(fid, file);
-		pallet_file_bank::Pallet::<T>::assign_slot(
-			&miner,
-			fid,
-			order.column,
-			order.replica,
-			column_bytes,
-		);
 		RestoralOrders::<T>::remove(fid, slot);
 		ClaimQueue::<T>::unschedule(claim.deadline, &(fid, slot));
 		Self::deposit_event(Event::RestoralCompleted { fid, slot, miner, previous });
@@ -221,7 +217,7 @@ impl<T: Config> Pallet<T> {
 		for (_, order) in RestoralOrders::<T>::drain_prefix(fid) {
 			if !order.released {
 				T::Miners::release(&order.lost_by, order.bytes);
-				pallet_file_bank::Pallet::<T>::unassign_slot(&order.lost_by, fid);
+				T::Files::drop_slot(&order.lost_by, fid);
 			}
 			if let Some(claim) = order.claim {
 				T::Miners::unreserve(&claim.miner, claim.bytes);

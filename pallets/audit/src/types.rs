@@ -8,9 +8,12 @@ use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEq
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 
-/// A chunk bounded by the file bank's `MaxChunkSize`, so that a proof
+/// A chunk bounded by the file index's `MaxChunkSize`, so that a proof
 /// cannot carry more bytes than any file's chunk has.
-pub type ChunkOf<T> = BoundedVec<u8, <T as pallet_file_bank::Config>::MaxChunkSize>;
+pub type ChunkOf<T> = BoundedVec<
+	u8,
+	<<T as Config>::Files as deoss_traits::FileIndex<<T as frame_system::Config>::AccountId>>::MaxChunkSize,
+>;
 
 /// A miner's answer to one sample, as the calls take it: a chunk and its
 /// path to the FID (`deoss_primitives::ChunkProof`, encoded alike, with the

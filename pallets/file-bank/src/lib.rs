@@ -70,6 +70,7 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+mod file_index;
 mod functions;
 mod impls;
 pub mod types;
@@ -84,42 +85,9 @@ mod tests;
 
 pub use deoss_primitives::{Fid, Layout};
 pub use deoss_traits::{
-	Buckets, MinerRegistry, OnSpaceExpired, OperatorAuthority, Region, SchedulerRegistry, Scope,
-	SpaceLedger,
+	Buckets, FileHooks, FileIndex, MinerRegistry, OnSpaceExpired, OperatorAuthority, Region,
+	SchedulerRegistry, Scope, SpaceLedger,
 };
-
-/// What the file bank tells, and asks, the pallet that audits its files.
-pub trait FileHooks<AccountId> {
-	/// File `fid` was removed (its last owner deleted it): anything open
-	/// about it ends, and the miners of its lost slots are released.
-	/// Returns the weight used.
-	fn on_file_removed(fid: &Fid) -> frame_support::weights::Weight;
-	/// Whether slot `slot` of `fid` is lost and waiting to be restored: the
-	/// miner the file record names for it no longer holds it, and the audit
-	/// (not the file bank) releases that miner.
-	fn is_slot_lost(fid: &Fid, slot: u32) -> bool;
-	/// Whether `miner`'s columns are being handed over to other miners, so
-	/// that it must not take new ones.
-	fn is_handing_over(miner: &AccountId) -> bool;
-	/// Whether a slot of `fid` is lost (waiting to be restored) or the file
-	/// is damaged: it is then not offered to a new owner.
-	fn is_impaired(fid: &Fid) -> bool;
-}
-
-impl<AccountId> FileHooks<AccountId> for () {
-	fn on_file_removed(_fid: &Fid) -> frame_support::weights::Weight {
-		frame_support::weights::Weight::zero()
-	}
-	fn is_slot_lost(_fid: &Fid, _slot: u32) -> bool {
-		false
-	}
-	fn is_handing_over(_miner: &AccountId) -> bool {
-		false
-	}
-	fn is_impaired(_fid: &Fid) -> bool {
-		false
-	}
-}
 
 /// Sets up what the benchmarks need in the other pallets, which this
 /// pallet only sees through read-mostly traits.

@@ -15,10 +15,12 @@ mod region;
 pub use endpoint::is_valid_endpoint;
 pub use region::{Region, EU_MEMBERS};
 
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::weights::Weight;
+use deoss_primitives::{ColumnIndex, Fid, Layout};
+use frame_support::{traits::Get, weights::Weight};
 use scale_info::TypeInfo;
-use sp_runtime::{DispatchResult, Perbill};
+use sp_runtime::{DispatchError, DispatchResult, Perbill};
 
 /// What an owner may allow an operator (a gateway or an app) to do for it.
 #[derive(
@@ -170,4 +172,94 @@ pub trait OperatorAuthority<AccountId> {
 	/// Whether `operator` may act for `owner` within `scope` now. An owner
 	/// may always act for itself.
 	fn may_act_for(operator: &AccountId, owner: &AccountId, scope: Scope) -> bool;
+}
+
+/// A stored file as the pallets that look after its miners see it (the
+/// audit): its geometry, where it may live and who holds each slot.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct IndexedFile<AccountId> {
+	/// Payload bytes.
+	pub size: u64,
+	/// How the payload is cut and erasure-coded.
+	pub layout: Layout,
+	/// Bytes each miner holds: one column (fragment of every segment).
+	pub column_bytes: u64,
+	/// Regions the fragments may be stored in.
+	pub regions: Vec<Region>,
+	/// One miner per slot; slot `r × (k+m) + c` holds replica `r` of column `c`.
+	pub miners: Vec<AccountId>,
+}
+
+/// Which part of a file a miner holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct HeldSlot {
+	/// The column (fragment index within every segment).
+	pub column: ColumnIndex,
+	/// The replica of that column.
+	pub replica: u8,
+}
+
+/// The file index: stored files and the columns each miner holds of them.
+/// Implemented by the file bank; called by the audit, which must not reach
+/// into the file bank's storage.
+pub trait FileIndex<AccountId> {
+	/// Largest chunk a layout may use, which bounds a proof's chunk.
+	type MaxChunkSize: Get<u32>;
+
+	/// The file stored under `fid`, if any.
+	fn file(fid: &Fid) -> Option<IndexedFile<AccountId>>;
+	/// Every stored file, for invariant checks (reads the whole index).
+	fn files() -> Vec<(Fid, IndexedFile<AccountId>)>;
+	/// Up to `limit` miners holding data, in the index's stable order,
+	/// starting after `after` (from the first one without it).
+	fn holders_after(after: Option<&AccountId>, limit: u32) -> Vec<AccountId>;
+	/// Draws the files of `samples` samples among `miner`'s columns, each
+	/// in proportion to the column's bytes, from `seed`. Returns the files
+	/// (none if the miner holds nothing) and the storage reads it took.
+	fn draw_held(miner: &AccountId, seed: &[u8; 32], samples: u32) -> (Vec<Fid>, u32);
+	/// The slot `miner` holds of `fid`, if it still holds one.
+	fn held_slot(miner: &AccountId, fid: &Fid) -> Option<HeldSlot>;
+	/// Up to `limit` of `miner`'s slots in a stable order, after the slot of
+	/// `after` (from the first one without it).
+	fn held_slots(miner: &AccountId, after: Option<&Fid>, limit: u32) -> Vec<(Fid, HeldSlot)>;
+	/// Forgets that `miner` holds a slot of `fid` (the record keeps naming
+	/// it until the slot is handed to another miner).
+	fn drop_slot(miner: &AccountId, fid: &Fid);
+	/// Names `miner` in the record for slot `slot` of `fid` and indexes it
+	/// as the slot's holder; returns the miner named before. The caller
+	/// settles the previous miner's bytes and index entry.
+	fn hand_slot(fid: &Fid, slot: u32, miner: &AccountId) -> Result<AccountId, DispatchError>;
+}
+
+/// What the file bank tells, and asks, the pallet that audits its files.
+pub trait FileHooks<AccountId> {
+	/// File `fid` was removed (its last owner deleted it): anything open
+	/// about it ends, and the miners of its lost slots are released.
+	/// Returns the weight used.
+	fn on_file_removed(fid: &Fid) -> Weight;
+	/// Whether slot `slot` of `fid` is lost and waiting to be restored: the
+	/// miner the file record names for it no longer holds it, and the audit
+	/// (not the file bank) releases that miner.
+	fn is_slot_lost(fid: &Fid, slot: u32) -> bool;
+	/// Whether `miner`'s columns are being handed over to other miners, so
+	/// that it must not take new ones.
+	fn is_handing_over(miner: &AccountId) -> bool;
+	/// Whether a slot of `fid` is lost (waiting to be restored) or the file
+	/// is damaged: it is then not offered to a new owner.
+	fn is_impaired(fid: &Fid) -> bool;
+}
+
+impl<AccountId> FileHooks<AccountId> for () {
+	fn on_file_removed(_fid: &Fid) -> Weight {
+		Weight::zero()
+	}
+	fn is_slot_lost(_fid: &Fid, _slot: u32) -> bool {
+		false
+	}
+	fn is_handing_over(_miner: &AccountId) -> bool {
+		false
+	}
+	fn is_impaired(_fid: &Fid) -> bool {
+		false
+	}
 }

@@ -292,6 +292,11 @@ parameter_types! {
 }
 
 impl pallet_audit::Config for Runtime {
+	type StakeBalance = Balance;
+	type Miners = StorageProviders;
+	type Files = FileBank;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_setup::AuditSetup;
 	type Randomness = RandomnessCollectiveFlip;
 	/// Dev value: a round a minute, so challenges are seen quickly; a
 	/// production network would audit every few hours.
@@ -402,6 +407,32 @@ mod benchmark_setup {
 			let scopes = alloc::vec![scope].try_into().expect("one scope fits");
 			Oss::authorize(fund(owner), operator.clone().into(), scopes, None)
 				.expect("benchmark owner authorizes its operator");
+		}
+	}
+
+	/// Runs the audit's benchmark setup: miners registered as for the file
+	/// bank, files and slots written into the file bank's index.
+	pub struct AuditSetup;
+
+	impl pallet_audit::BenchmarkHelper<AccountId> for AuditSetup {
+		fn register_miner(who: &AccountId, region: Region, auth_key: [u8; 32], bytes: u64) {
+			<FileBankSetup as pallet_file_bank::BenchmarkHelper<AccountId>>::register_miner(
+				who, region, auth_key, bytes,
+			);
+		}
+
+		fn store_file(fid: pallet_audit::Fid, file: pallet_audit::IndexedFile<AccountId>) {
+			FileBank::store_for_benchmark(fid, file);
+		}
+
+		fn index_slot(
+			miner: &AccountId,
+			fid: pallet_audit::Fid,
+			column: u16,
+			replica: u8,
+			bytes: u64,
+		) {
+			FileBank::assign_slot(miner, fid, column, replica, bytes);
 		}
 	}
 }
