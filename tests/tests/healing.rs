@@ -64,7 +64,7 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	system.schedulers[scheduler].start()?;
 	let outcome = put.await??;
 	ensure!(
-		outcome.scheduler == Some(system.schedulers[scheduler].id()),
+		outcome.scheduler == system.schedulers[scheduler].id(),
 		"the same scheduler completed the deal"
 	);
 	let sent = sent_offsets(&stages);
@@ -95,7 +95,7 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	system.schedulers[dead].kill();
 	let outcome = put.await??;
 	let other = system.schedulers[1 - dead].id();
-	ensure!(outcome.scheduler == Some(other), "the other scheduler completed the deal");
+	ensure!(outcome.scheduler == other, "the other scheduler completed the deal");
 	check_get(&client, "scheduler-dies", &bytes).await?;
 	system.schedulers[dead].start()?;
 	system.wait_ready().await?;

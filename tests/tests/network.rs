@@ -107,7 +107,7 @@ async fn scenarios(system: &mut System) -> Result<()> {
 		}
 	});
 	for outcome in futures::future::try_join_all(puts).await? {
-		seen.schedulers.extend(outcome.scheduler);
+		seen.schedulers.insert(outcome.scheduler);
 	}
 
 	// 3. Location: a deal allowed in FR only lands on FR miners; a pinned DE miner is
@@ -115,10 +115,30 @@ async fn scenarios(system: &mut System) -> Result<()> {
 	let small_layout = Layout { data_shards: 2, parity_shards: 2, ..Layout::default() };
 	let mut in_france = PutRequest::bytes("e2e", "france.bin", object_bytes(300_000), &[*b"FR"]);
 	in_france.layout = small_layout;
-	let outcome = put(&alice_client, in_france, &mut seen).await?;
-	for miner in &outcome.miners {
+	let french = put(&alice_client, in_france, &mut seen).await?;
+	for miner in &french.miners {
 		let region = chain.miner(miner).await?.context("a registered holder")?.region;
 		ensure!(&region == b"FR", "a FR-only deal landed in {}", String::from_utf8_lossy(&region));
+	}
+	// The same content put by another owner is not stored twice: Bob uploads it
+	// to his deal's scheduler, which verifies it and has Bob added to the file.
+	let mut copy = PutRequest::bytes("e2e", "france-copy.bin", object_bytes(300_000), &[*b"FR"]);
+	copy.layout = small_layout;
+	let shared = put(&bob_client, copy, &mut seen).await?;
+	ensure!(
+		shared.fid == french.fid && shared.miners == french.miners,
+		"the copy is the same file on the same miners"
+	);
+	let owners = chain.file(&shared.fid).await?.context("the shared file")?.owners.len();
+	ensure!(owners == 2, "Alice and Bob own the file: {owners} owners");
+	let back = bob_client.get_bytes(GetRequest::new(object(b"france-copy.bin"))).await?;
+	ensure!(back == object_bytes(300_000), "Bob reads his copy bit-exact");
+	// A copy whose regions exclude the holders is refused when declared.
+	let mut elsewhere = PutRequest::bytes("e2e", "france-us.bin", object_bytes(300_000), &[*b"US"]);
+	elsewhere.layout = small_layout;
+	match bob_client.put(elsewhere, |_| ()).await {
+		Err(error) if error.to_string().contains("HoldersOutsideRegions") => {}
+		other => anyhow::bail!("a copy outside the holders' regions was not refused: {other:?}"),
 	}
 	let pinned =
 		system.miners.iter().find(|miner| miner.region == "DE").context("a DE miner")?.id();
@@ -216,11 +236,10 @@ fn dir_bytes(dir: &Path) -> u64 {
 async fn put(client: &DeossClient, request: PutRequest, seen: &mut Seen) -> Result<PutOutcome> {
 	let name = String::from_utf8_lossy(&request.name).into_owned();
 	let outcome = client.put(request, |_| ()).await.with_context(|| format!("putting {name}"))?;
-	ensure!(outcome.deal.is_some(), "a new file needs a deal");
 	let record =
 		client.chain().file(&outcome.fid).await?.with_context(|| format!("{name} recorded"))?;
 	ensure!(record.miners == outcome.miners, "the record names the miners FileStored named");
-	seen.schedulers.extend(outcome.scheduler);
+	seen.schedulers.insert(outcome.scheduler);
 	Ok(outcome)
 }
 

@@ -159,15 +159,14 @@ pub enum Stage {
 pub struct PutOutcome {
 	/// The file.
 	pub fid: Fid,
-	/// The deal that stored it; `None` when the FID was stored already and the owner
-	/// was only added to it.
-	pub deal: Option<u64>,
+	/// The deal that stored it, or that added the owner to a FID stored already.
+	pub deal: u64,
 	/// Payload bytes (after compression and encryption).
 	pub payload_len: u64,
 	/// One miner per slot.
 	pub miners: Vec<AccountId>,
-	/// The scheduler that stored it (`None` for a deduplicated put).
-	pub scheduler: Option<AccountId>,
+	/// The scheduler that verified the payload.
+	pub scheduler: AccountId,
 	/// For a put that resumed an interrupted one: payload bytes its scheduler held
 	/// already, which were not sent again.
 	pub resumed_from: Option<u64>,
@@ -281,25 +280,12 @@ impl DeossClient {
 					meta: request.meta.clone(),
 				};
 				let events = self.chain.submit(&calls::declare(&declaration), &self.signer).await?;
+				// A stored FID is declared like any other: its owner is added
+				// once the scheduler has verified the payload (`OwnerAdded`).
 				let mut assigned = None;
 				for event in ChainEvent::of_transaction(&events)? {
-					match event {
-						ChainEvent::DealAssigned(deal) => assigned = Some(deal),
-						ChainEvent::OwnerAdded(_) => {
-							// Reads after the put see the stored file.
-							self.chain.refresh_view();
-							progress(Stage::Stored);
-							let record = self.chain.file(&encoded.fid).await?;
-							return Ok(PutOutcome {
-								fid: encoded.fid,
-								deal: None,
-								payload_len,
-								miners: record.map(|record| record.miners).unwrap_or_default(),
-								scheduler: None,
-								resumed_from: None,
-							});
-						}
-						_ => {}
+					if let ChainEvent::DealAssigned(deal) = event {
+						assigned = Some(deal);
 					}
 				}
 				let assigned = assigned.ok_or_else(|| {
@@ -327,10 +313,10 @@ impl DeossClient {
 							progress(Stage::Stored);
 							return Ok(PutOutcome {
 								fid: encoded.fid,
-								deal: Some(deal),
+								deal,
 								payload_len,
 								miners,
-								scheduler: Some(scheduler),
+								scheduler,
 								resumed_from,
 							});
 						}
