@@ -90,16 +90,11 @@ impl_runtime_apis! {
 			// Proofs use the operational space beside normal traffic: the
 			// audit refuses, before anything else, those it would refuse
 			// in the block, and tags the rest with their challenge.
-			let proof_tag = match (&tx.preamble, &tx.function) {
-				(
-					sp_runtime::generic::Preamble::Signed(sp_runtime::MultiAddress::Id(miner), ..),
-					RuntimeCall::Audit(pallet_audit::Call::submit_proof { proofs }),
-				) => Some(pallet_audit::Pallet::<Runtime>::validate_proof(miner, proofs.len())?),
-				(_, RuntimeCall::Audit(pallet_audit::Call::submit_proof { .. })) => {
-					return Err(sp_runtime::transaction_validity::InvalidTransaction::BadSigner.into())
-				}
+			let signer = match &tx.preamble {
+				sp_runtime::generic::Preamble::Signed(sp_runtime::MultiAddress::Id(who), ..) => Some(who),
 				_ => None,
 			};
+			let proof_tag = super::proof_pool::check(signer, &tx.function)?;
 			let mut valid = Executive::validate_transaction(source, tx, block_hash)?;
 			valid.provides.extend(proof_tag);
 			Ok(valid)

@@ -304,7 +304,14 @@ impl DeossClient {
 				Ok(()) => {
 					progress(Stage::Storing);
 					match self
-						.wait_stored(&mut blocks, deal, &encoded.fid, &scheduler, &endpoint)
+						.wait_stored(
+							&mut blocks,
+							deal,
+							&encoded.fid,
+							(&owner, &request.bucket, &request.name),
+							&scheduler,
+							&endpoint,
+						)
 						.await?
 					{
 						Waited::Stored(miners) => {
@@ -526,6 +533,7 @@ impl DeossClient {
 		blocks: &mut FinalizedEvents,
 		deal: u64,
 		fid: &Fid,
+		object: (&AccountId, &[u8], &[u8]),
 		scheduler: &AccountId,
 		endpoint: &str,
 	) -> Result<Waited, ClientError> {
@@ -567,11 +575,14 @@ impl DeossClient {
 				}
 				Some(_) => {}
 				None => {
+					let (owner, bucket, name) = object;
 					return match self.chain.file(fid).await? {
-						Some(record) => Ok(Waited::Stored(record.miners)),
-						None => Err(ClientError::DealFailed {
+						Some(record) if record.owners.iter().any(|held| {
+							held.owner == *owner && held.bucket == bucket && held.name == name
+						}) => Ok(Waited::Stored(record.miners)),
+						_ => Err(ClientError::DealFailed {
 							deal,
-							reason: "the deal ended without storing the file (timed out with no scheduler left, or cancelled)".into(),
+							reason: "the deal ended without storing the object (refused because the same content was stored meanwhile with another layout or in other regions, timed out with no scheduler left, or cancelled); put it again".into(),
 						}),
 					};
 				}

@@ -20,9 +20,13 @@ impl<T: Config> FileHooks<T::AccountId> for Pallet<T> {
 		HandOvers::<T>::contains_key(miner)
 	}
 
+	/// Orders of an exiting miner that still holds its slot do not count:
+	/// the file is whole, and a miner could otherwise impair any file it
+	/// holds (and so refuse its deduplication) by asking to exit.
 	fn is_impaired(fid: &Fid) -> bool {
 		DamagedFiles::<T>::contains_key(fid)
-			|| RestoralOrders::<T>::iter_prefix(fid).next().is_some()
+			|| RestoralOrders::<T>::iter_prefix_values(fid)
+				.any(|order| order.reason != HandOverReason::Exit || order.released)
 	}
 }
 

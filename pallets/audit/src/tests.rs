@@ -498,12 +498,38 @@ fn a_stored_fid_is_shared_only_within_the_declared_regions_and_when_intact() {
 			pallet_file_bank::Error::<Test>::HoldersOutsideRegions
 		);
 		assert_ok!(declare(b"b", fr, vec![miner(0), miner(1), miner(2), miner(3)]));
-		// A slot up for restoral: nobody new may rely on the file until it
+		// A slot lost to failures: nobody new may rely on the file until it
 		// is whole again.
-		lose_miner_zero(&file);
+		fail_three_rounds(&file, &[0]);
+		assert_eq!(orders(&file.fid), vec![0]);
 		assert_noop!(declare(b"c", de(), vec![]), pallet_file_bank::Error::<Test>::FileImpaired);
 	});
 }
+/// Regression: any restoral order made a file impaired, so a miner could
+/// refuse every new owner of the files it holds just by asking to exit.
+#[test]
+fn an_exiting_holder_does_not_impair_its_files() {
+	run_test(6, || {
+		let data = payload(SIZE, 1);
+		let file = store(b"a", &data, layout(1), &[0, 1, 2, 3]);
+		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(0))));
+		run_to(System::block_number() + 1);
+		assert!(!orders(&file.fid).is_empty(), "the exit opened an order");
+		assert_ok!(FileBank::declare(
+			RuntimeOrigin::signed(owner()),
+			owner(),
+			BUCKET.to_vec().try_into().expect("bucket fits"),
+			b"b".to_vec().try_into().expect("name fits"),
+			data.len() as u64,
+			file.fid,
+			layout(1),
+			vec![de()].try_into().expect("one region"),
+			Default::default(),
+			ObjectMeta::default(),
+		));
+	});
+}
+
 #[test]
 fn exiting_is_no_escape_from_a_challenge() {
 	run_test(4, || {

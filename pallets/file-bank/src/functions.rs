@@ -211,9 +211,30 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Ends `deal`, whose FID is stored, by adding its owner to the file:
-	/// its scheduler verified the payload, so the owner has the data.
+	/// its scheduler verified the payload, so the owner has the data. If
+	/// the file cannot take this owner (stored meanwhile with another size
+	/// or layout, holders outside the deal's regions, impaired, or full of
+	/// owners), the deal is refused instead: its deposit and space go back
+	/// and its scheduler, which did its part, is not blamed.
 	fn add_owner(deal_id: DealId, deal: Deal<T>, mut file: FileRecord<T>) -> DispatchResult {
-		Self::check_stored(&file, &deal.fid, deal.size, &deal.layout, &deal.regions, &deal.pinned)?;
+		if let Err(reason) = Self::check_stored(
+			&file,
+			&deal.fid,
+			deal.size,
+			&deal.layout,
+			&deal.regions,
+			&deal.pinned,
+		) {
+			Self::unreserve_deal(&deal);
+			Self::end_deal(deal_id, &deal, DealEnd::Closed);
+			Self::deposit_event(Event::DealRefused {
+				deal: deal_id,
+				owner: deal.owner,
+				fid: deal.fid,
+				reason,
+			});
+			return Ok(());
+		}
 		file.owners
 			.try_push(Ownership {
 				owner: deal.owner.clone(),

@@ -415,6 +415,21 @@ pub mod pallet {
 			/// The file that was not stored.
 			fid: Fid,
 		},
+		/// A deal's FID was stored meanwhile in a way the deal cannot join
+		/// (another size or layout, holders outside its regions, impaired,
+		/// or `MaxOwners` owners): the deal ended when its scheduler reported
+		/// it, its deposit and space went back, and nobody was blamed.
+		DealRefused {
+			/// The deal.
+			deal: DealId,
+			/// The owner.
+			owner: T::AccountId,
+			/// The file that was not joined.
+			fid: Fid,
+			/// Why: `FileMismatch`, `HoldersOutsideRegions`, `FileImpaired`
+			/// or `TooManyOwners`.
+			reason: DispatchError,
+		},
 		/// An owner was added to an already stored file (deduplication): its
 		/// deal's scheduler received and verified the payload.
 		OwnerAdded {
@@ -638,7 +653,8 @@ pub mod pallet {
 		/// - `receipts`: one per slot, in any order: miner, column, replica
 		///   and the miner's sr25519 signature over the receipt message.
 		///
-		/// Emits `FileStored`, or `OwnerAdded` for a stored FID.
+		/// Emits `FileStored`, or for a stored FID `OwnerAdded` (or `DealRefused`
+		/// when the file cannot take the owner).
 		///
 		/// O(s²) in the number of slots (distinctness), bounded by `MaxSlots`;
 		/// one signature verification per slot.

@@ -319,6 +319,35 @@ mod declare {
 		});
 	}
 
+	/// Regression: a deal whose FID got stored meanwhile in a way the deal
+	/// cannot join stayed open until it timed out, so its scheduler was
+	/// punished and its owner's deposit burnt for what another deal did.
+	#[test]
+	fn a_deal_that_cannot_join_the_stored_file_is_refused_without_blame() {
+		run_test(|| {
+			let other = Layout { parity_shards: 4, ..layout() };
+			let cat = declare_cat();
+			let deal = NextDealId::<Test>::get();
+			assert_ok!(declare_as(bob(), bob(), b"b", fid(1), other));
+			assert_ok!(report(scheduler(1), cat, good_receipts(cat, fid(1))));
+			let assigned = Deals::<Test>::get(deal).unwrap().scheduler;
+			assert_ok!(report(assigned, deal, Vec::new()));
+			System::assert_last_event(
+				Event::DealRefused {
+					deal,
+					owner: bob(),
+					fid: fid(1),
+					reason: Error::<Test>::FileMismatch.into(),
+				}
+				.into(),
+			);
+			assert!(!Deals::<Test>::contains_key(deal));
+			assert_eq!(Files::<Test>::get(fid(1)).unwrap().owners.len(), 1);
+			assert_eq!(MockSpace::of(&bob()), Space { purchased: PURCHASED, reserved: 0, used: 0 });
+			assert_eq!(Balances::total_balance_on_hold(&bob()), 0);
+		});
+	}
+
 	#[test]
 	fn an_object_has_one_open_deal_at_a_time() {
 		run_test(|| {
