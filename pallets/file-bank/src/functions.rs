@@ -378,11 +378,13 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
 		ensure!(file.owners.iter().any(|held| held.owner == owner), Error::<T>::NotOwner);
+		Self::ensure_may_change_grant(&file, &fid, &grantee, &owner)?;
 		if !KeyGrants::<T>::contains_key(fid, &grantee) {
 			let count = KeyGrantCount::<T>::get(fid);
 			ensure!(count < T::MaxKeyGrants::get(), Error::<T>::TooManyKeyGrants);
 			KeyGrantCount::<T>::insert(fid, count.saturating_add(1));
 		}
+		KeyGranters::<T>::insert(fid, &grantee, &owner);
 		KeyGrants::<T>::insert(fid, &grantee, wrapped_key);
 		Self::deposit_event(Event::KeyGranted { fid, by: owner, to: grantee });
 		Ok(())
@@ -396,7 +398,9 @@ impl<T: Config> Pallet<T> {
 		let file = Files::<T>::get(fid).ok_or(Error::<T>::FileNotFound)?;
 		ensure!(file.owners.iter().any(|held| held.owner == owner), Error::<T>::NotOwner);
 		ensure!(KeyGrants::<T>::contains_key(fid, &grantee), Error::<T>::KeyGrantNotFound);
+		Self::ensure_may_change_grant(&file, &fid, &grantee, &owner)?;
 		KeyGrants::<T>::remove(fid, &grantee);
+		KeyGranters::<T>::remove(fid, &grantee);
 		KeyGrantCount::<T>::mutate_exists(fid, |count| {
 			*count = count.and_then(|count| count.checked_sub(1)).filter(|count| *count > 0);
 		});
@@ -404,10 +408,29 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Only the owner that made `grantee`'s grant of `fid` may change it,
+	/// unless that owner no longer owns the file.
+	fn ensure_may_change_grant(
+		file: &FileRecord<T>,
+		fid: &Fid,
+		grantee: &T::AccountId,
+		caller: &T::AccountId,
+	) -> DispatchResult {
+		match KeyGranters::<T>::get(fid, grantee) {
+			Some(granter) if granter != *caller => ensure!(
+				!file.owners.iter().any(|held| held.owner == granter),
+				Error::<T>::NotGranter
+			),
+			_ => {}
+		}
+		Ok(())
+	}
+
 	/// Removes every key grant of a removed file: at most `MaxKeyGrants`.
 	fn clear_key_grants(fid: &Fid) {
 		if KeyGrantCount::<T>::take(fid) > 0 {
 			let _ = KeyGrants::<T>::clear_prefix(fid, T::MaxKeyGrants::get(), None);
+			let _ = KeyGranters::<T>::clear_prefix(fid, T::MaxKeyGrants::get(), None);
 		}
 	}
 
@@ -851,8 +874,12 @@ impl<T: Config> Pallet<T> {
 				"grants miscounted"
 			);
 		}
-		for (fid, _, _) in KeyGrants::<T>::iter() {
+		for (fid, grantee, _) in KeyGrants::<T>::iter() {
 			ensure!(KeyGrantCount::<T>::get(fid) > 0, "uncounted key grant");
+			ensure!(KeyGranters::<T>::contains_key(fid, &grantee), "key grant without granter");
+		}
+		for (fid, grantee, _) in KeyGranters::<T>::iter() {
+			ensure!(KeyGrants::<T>::contains_key(fid, &grantee), "granter without key grant");
 		}
 		Self::check_leases()
 	}

@@ -339,6 +339,20 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// Who made each key grant: only that owner may replace or revoke it
+	/// (any owner may once the granter no longer owns the file), so a
+	/// co-owner cannot take over or withdraw another owner's grants.
+	#[pallet::storage]
+	pub type KeyGranters<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		Fid,
+		Blake2_128Concat,
+		T::AccountId,
+		T::AccountId,
+		OptionQuery,
+	>;
+
 	/// How many grants each file has, at most `MaxKeyGrants`.
 	#[pallet::storage]
 	pub type KeyGrantCount<T: Config> = StorageMap<_, Blake2_128Concat, Fid, u32, ValueQuery>;
@@ -578,6 +592,8 @@ pub mod pallet {
 		TooManyKeyGrants,
 		/// The file has no key grant for that account.
 		KeyGrantNotFound,
+		/// Another owner made that key grant; only it may replace or revoke it.
+		NotGranter,
 		/// The stored records disagree (should not happen).
 		Inconsistent,
 	}
@@ -775,7 +791,8 @@ pub mod pallet {
 		/// wrapped to `grantee`'s account key (the chain cannot read it). A
 		/// grant to the same account is replaced.
 		///
-		/// The origin must be Signed and own the file.
+		/// The origin must be Signed and own the file, and have made the grant
+		/// it replaces (or its granter must no longer own the file).
 		///
 		/// - `fid`: the stored file.
 		/// - `grantee`: the account that may decrypt it.
@@ -799,7 +816,8 @@ pub mod pallet {
 		/// Removes `grantee`'s key grant of a file. It cannot make the grantee
 		/// forget a key it has read already.
 		///
-		/// The origin must be Signed and own the file.
+		/// The origin must be Signed and own the file, and have made the grant
+		/// (or its granter must no longer own the file).
 		///
 		/// Emits `KeyRevoked`.
 		///

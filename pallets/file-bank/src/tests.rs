@@ -1225,6 +1225,36 @@ mod key_grants {
 		});
 	}
 
+	/// Regression: any owner could replace or revoke any grant of the file,
+	/// so a co-owner could cut off, or feed a bad key to, another owner's
+	/// grantees.
+	#[test]
+	fn only_the_granter_changes_its_grant_while_it_owns_the_file() {
+		run_test(|| {
+			store_cat();
+			assert_ok!(grant(alice(), gateway(), 1));
+			assert_ok!(copy_as(bob(), bob(), b"same.png", fid(1)));
+			assert_noop!(grant(bob(), gateway(), 9), Error::<Test>::NotGranter);
+			assert_noop!(
+				FileBank::revoke_key(RuntimeOrigin::signed(bob()), fid(1), gateway()),
+				Error::<Test>::NotGranter
+			);
+			assert_eq!(KeyGrants::<Test>::get(fid(1), gateway()), Some(wrapped(1)));
+			// Bob's own grants are his to change.
+			assert_ok!(grant(bob(), account(77), 2));
+			assert_ok!(grant(bob(), account(77), 3));
+			// Once Alice no longer owns the file, her grants fall to the owners.
+			assert_ok!(FileBank::delete_object(
+				RuntimeOrigin::signed(alice()),
+				alice(),
+				bucket(b"photos"),
+				name(b"cat.png")
+			));
+			assert_ok!(FileBank::revoke_key(RuntimeOrigin::signed(bob()), fid(1), gateway()));
+			assert!(!KeyGranters::<Test>::contains_key(fid(1), gateway()));
+		});
+	}
+
 	#[test]
 	fn grants_are_bounded_and_leave_with_the_file() {
 		run_test(|| {
@@ -1241,6 +1271,7 @@ mod key_grants {
 				name(b"cat.png")
 			));
 			assert_eq!(KeyGrants::<Test>::iter_prefix(fid(1)).count(), 0);
+			assert_eq!(KeyGranters::<Test>::iter_prefix(fid(1)).count(), 0);
 			assert!(!KeyGrantCount::<Test>::contains_key(fid(1)));
 		});
 	}
