@@ -170,9 +170,9 @@ impl<T: Config> SchedulerRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	/// Slashes `SchedulerTimeoutPenalty` of the scheduler's stake (what is
-	/// left of it, at most), to `OnSlash`. A scheduler keeps its
-	/// registration; one whose stake ran out is left for its owner to
-	/// withdraw.
+	/// left of it, at most), to `OnSlash`. A scheduler left with less than
+	/// half of `SchedulerStake` is made to exit: it is no longer drawn, so it
+	/// cannot keep taking deals once it has nothing left to lose.
 	fn punish_timeout(who: &T::AccountId) {
 		let Some(mut info) = Schedulers::<T>::get(who) else { return };
 		let amount =
@@ -189,11 +189,18 @@ impl<T: Config> SchedulerRegistry<T::AccountId> for Pallet<T> {
 		T::OnSlash::on_unbalanced(credit);
 		info.stake = info.stake.saturating_sub(slashed);
 		let stake = info.stake;
+		let active = info.state == SchedulerState::Active;
 		Schedulers::<T>::insert(who, info);
 		Self::deposit_event(Event::SchedulerPenalized {
 			scheduler: who.clone(),
 			amount: slashed,
 			stake,
 		});
+		let floor =
+			<T::SchedulerStake as frame_support::traits::Get<BalanceOf<T>>>::get() / 2u32.into();
+		if active && stake < floor {
+			// Cannot fail: the scheduler is registered and active.
+			let _ = Self::do_request_scheduler_exit(who.clone());
+		}
 	}
 }

@@ -861,6 +861,26 @@ fn a_scheduler_that_lets_a_deal_time_out_loses_the_penalty() {
 	});
 }
 
+/// Regression: a scheduler whose stake was slashed away stayed drawable and
+/// could keep sitting on deals for free.
+#[test]
+fn a_scheduler_below_half_its_stake_is_made_to_exit() {
+	run_test(|| {
+		assert_ok!(register_scheduler_in(1, b"SG"));
+		// 500 staked, 5 per timeout: the 51st leaves 245, below half.
+		for _ in 0..50 {
+			<StorageProviders as SchedulerRegistry<_>>::punish_timeout(&1);
+		}
+		assert_eq!(active_scheduler_accounts(), vec![1]);
+		<StorageProviders as SchedulerRegistry<_>>::punish_timeout(&1);
+		assert!(active_scheduler_accounts().is_empty());
+		assert!(matches!(
+			Schedulers::<Test>::get(1).map(|info| info.state),
+			Some(SchedulerState::Exiting { .. })
+		));
+	});
+}
+
 #[test]
 fn register_scheduler_holds_the_stake_and_makes_it_drawable() {
 	run_test(|| {
