@@ -902,8 +902,12 @@ impl<T: Config> Pallet<T> {
 				entry.1 = entry.1.saturating_add(Self::billable(deal.size));
 			}
 		}
-		for (owner, (used, reserved)) in expected {
-			let lease = T::SpaceLedger::lease(&owner).ok_or("charged without a lease")?;
+		for owner in expected.keys() {
+			ensure!(T::SpaceLedger::lease(owner).is_some(), "charged without a lease");
+		}
+		// Every lease, including those with nothing behind them any more.
+		for (owner, lease) in T::SpaceLedger::leases() {
+			let (used, reserved) = expected.get(&owner).copied().unwrap_or_default();
 			ensure!(lease.used_bytes == used, "lease used bytes differ from its objects");
 			ensure!(
 				lease.reserved_bytes == reserved,

@@ -220,6 +220,10 @@ impl SpaceLedger<AccountId, u64> for MockSpace {
 		let space = Self::of(owner);
 		Some(LeaseUsage { start, reserved_bytes: space.reserved, used_bytes: space.used })
 	}
+	fn leases() -> Vec<(AccountId, LeaseUsage<u64>)> {
+		let starts: BTreeMap<AccountId, u64> = load(STARTS);
+		starts.keys().filter_map(|owner| Some((owner.clone(), Self::lease(owner)?))).collect()
+	}
 	fn can_upload(owner: &AccountId) -> bool {
 		Self::of(owner).purchased > 0
 	}

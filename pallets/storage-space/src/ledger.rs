@@ -17,13 +17,21 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+fn usage<B>(lease: SpaceLease<B>) -> LeaseUsage<B> {
+	LeaseUsage {
+		start: lease.start,
+		reserved_bytes: lease.reserved_bytes,
+		used_bytes: lease.used_bytes,
+	}
+}
+
 impl<T: Config> SpaceLedger<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn lease(owner: &T::AccountId) -> Option<LeaseUsage<BlockNumberFor<T>>> {
-		UserSpace::<T>::get(owner).map(|lease| LeaseUsage {
-			start: lease.start,
-			reserved_bytes: lease.reserved_bytes,
-			used_bytes: lease.used_bytes,
-		})
+		UserSpace::<T>::get(owner).map(usage)
+	}
+
+	fn leases() -> alloc::vec::Vec<(T::AccountId, LeaseUsage<BlockNumberFor<T>>)> {
+		UserSpace::<T>::iter().map(|(owner, lease)| (owner, usage(lease))).collect()
 	}
 
 	fn can_upload(owner: &T::AccountId) -> bool {

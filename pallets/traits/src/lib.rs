@@ -64,6 +64,8 @@ pub struct LeaseUsage<BlockNumber> {
 pub trait SpaceLedger<AccountId, BlockNumber> {
 	/// `owner`'s current lease (active, frozen or in its grace period), if any.
 	fn lease(owner: &AccountId) -> Option<LeaseUsage<BlockNumber>>;
+	/// Every owner's lease, for invariant checks (reads them all).
+	fn leases() -> Vec<(AccountId, LeaseUsage<BlockNumber>)>;
 	/// Whether `owner` has active (neither frozen nor expired) space.
 	fn can_upload(owner: &AccountId) -> bool;
 	/// Bytes `owner` can still reserve.
