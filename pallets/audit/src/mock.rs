@@ -433,6 +433,30 @@ pub fn store(name: &[u8], data: &[u8], layout: Layout, miners: &[u8]) -> StoredF
 	try_store(name, data, layout, miners).expect("stored")
 }
 
+/// The owner declares `fid` (`size` bytes of `layout`) as its object
+/// `name`, allowed in `region` and on the `pinned` miners.
+pub fn declare_in(
+	name: &[u8],
+	size: u64,
+	fid: Fid,
+	layout: Layout,
+	region: Region,
+	pinned: Vec<AccountId>,
+) -> sp_runtime::DispatchResult {
+	FileBank::declare(
+		RuntimeOrigin::signed(owner()),
+		owner(),
+		BUCKET.to_vec().try_into().expect("bucket fits"),
+		name.to_vec().try_into().expect("name fits"),
+		size,
+		fid,
+		layout,
+		vec![region].try_into().expect("one region"),
+		pinned.try_into().expect("pins fit"),
+		ObjectMeta::default(),
+	)
+}
+
 /// [`store`], returning the error of the declaration or the report.
 pub fn try_store(
 	name: &[u8],
@@ -442,18 +466,7 @@ pub fn try_store(
 ) -> Result<StoredFile, sp_runtime::DispatchError> {
 	let file = encode(data, layout);
 	let deal = pallet_file_bank::NextDealId::<Test>::get();
-	FileBank::declare(
-		RuntimeOrigin::signed(owner()),
-		owner(),
-		BUCKET.to_vec().try_into().expect("bucket fits"),
-		name.to_vec().try_into().expect("name fits"),
-		data.len() as u64,
-		file.fid,
-		layout,
-		vec![de()].try_into().expect("one region"),
-		Default::default(),
-		ObjectMeta::default(),
-	)?;
+	declare_in(name, data.len() as u64, file.fid, layout, de(), Vec::new())?;
 	let receipts: Vec<_> = miners
 		.iter()
 		.enumerate()

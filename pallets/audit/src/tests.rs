@@ -2,7 +2,7 @@ use crate::{mock::*, *};
 use deoss_pipeline::{repair_column, FragmentStore};
 use deoss_traits::Region;
 use frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec};
-use pallet_file_bank::{Files, MinerHoldings, MinerSlots, ObjectMeta};
+use pallet_file_bank::{Files, MinerHoldings, MinerSlots};
 use pallet_storage_providers::Miners as ProviderMiners;
 use sp_runtime::DispatchError;
 
@@ -475,18 +475,7 @@ fn a_stored_fid_is_shared_only_within_the_declared_regions_and_when_intact() {
 		let data = payload(SIZE, 1);
 		let file = store(b"a", &data, layout(1), &[0, 1, 2, 3]);
 		let declare = |name: &[u8], region: Region, pinned: Vec<AccountId>| {
-			FileBank::declare(
-				RuntimeOrigin::signed(owner()),
-				owner(),
-				BUCKET.to_vec().try_into().expect("bucket fits"),
-				name.to_vec().try_into().expect("name fits"),
-				data.len() as u64,
-				file.fid,
-				layout(1),
-				vec![region].try_into().expect("one region"),
-				pinned.try_into().expect("pins fit"),
-				ObjectMeta::default(),
-			)
+			declare_in(name, data.len() as u64, file.fid, layout(1), region, pinned)
 		};
 		let fr = Region(*b"FR");
 		assert_noop!(
@@ -515,18 +504,7 @@ fn an_exiting_holder_does_not_impair_its_files() {
 		assert_ok!(StorageProviders::request_exit(RuntimeOrigin::signed(miner(0))));
 		run_to(System::block_number() + 1);
 		assert!(!orders(&file.fid).is_empty(), "the exit opened an order");
-		assert_ok!(FileBank::declare(
-			RuntimeOrigin::signed(owner()),
-			owner(),
-			BUCKET.to_vec().try_into().expect("bucket fits"),
-			b"b".to_vec().try_into().expect("name fits"),
-			data.len() as u64,
-			file.fid,
-			layout(1),
-			vec![de()].try_into().expect("one region"),
-			Default::default(),
-			ObjectMeta::default(),
-		));
+		assert_ok!(declare_in(b"b", data.len() as u64, file.fid, layout(1), de(), Vec::new()));
 	});
 }
 
