@@ -42,6 +42,17 @@
 //! block another user's upload by declaring its FID first; whichever deal
 //! reports first stores the file, and the others add their owners to it.
 //! An owner has one open deal per object name at a time (`DealOpen`).
+//! A deal that cannot join the file stored meanwhile (another size or
+//! layout, holders outside its regions, impaired, full of owners) is
+//! refused when reported (`DealRefused`): its deposit and space go back and
+//! its scheduler is not blamed.
+//!
+//! Known limit: the proof that a new owner has the data is its scheduler's
+//! check. A declarer that also runs the scheduler drawn for its deal could
+//! skip the upload and still be added. What it gains is little: a stored
+//! file's fragments can be read from its miners by anyone (privacy comes
+//! from encryption, and a co-owner cannot change another owner's key
+//! grants, `KeyGranters`), and it pays for the space like any owner.
 //!
 //! ## Expired space
 //!
