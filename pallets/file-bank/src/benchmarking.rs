@@ -376,8 +376,9 @@ mod benchmarks {
 		schedulers::<T>(1);
 		let miners = miners::<T>(2);
 		store::<T>(&owner, 0, &miners)?;
-		full_grants::<T>(&owner, 0)?;
 		let last = fill_owners::<T>(0)?;
+		// Grants made by the last owner, who revokes one of its own.
+		full_grants::<T>(&last, 0)?;
 		let grantee: T::AccountId = account("grantee", 0, SEED);
 
 		#[extrinsic_call]
