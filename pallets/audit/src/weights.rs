@@ -1,5 +1,5 @@
 //! Weights of `pallet_audit`, measured by `deoss-node benchmark-pallet --pallet pallet_audit --steps 10 --repeat 20`
-//! in the wasm runtime on the `dev` genesis state (3 s of benchmarking). Regenerate them with
+//! in the wasm runtime on the `dev` genesis state (2 s of benchmarking). Regenerate them with
 //! that command (see BENCHMARKS.md) whenever the pallet's calls change; never edit by hand.
 //!
 //! `ref_time` is in picoseconds; proof size is not measured: this solo chain does not limit it.
@@ -27,51 +27,51 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage items touched: 5.
 	fn submit_proof(s: u32) -> Weight {
-		Weight::from_parts(54507133, 0)
-			.saturating_add(Weight::from_parts(34699209, 0).saturating_mul(s.into()))
+		Weight::from_parts(18947436, 0)
+			.saturating_add(Weight::from_parts(34177361, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((2 as u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 4.
 	fn issue_challenge() -> Weight {
-		Weight::from_parts(986756000, 0)
-			.saturating_add(T::DbWeight::get().reads(91))
+		Weight::from_parts(1234734000, 0)
+			.saturating_add(T::DbWeight::get().reads(173))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 9.
 	fn expire_challenge() -> Weight {
-		Weight::from_parts(346615000, 0)
+		Weight::from_parts(352363000, 0)
 			.saturating_add(T::DbWeight::get().reads(97))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
-	/// Storage items touched: 9.
+	/// Storage items touched: 8.
 	fn hand_over_slot() -> Weight {
-		Weight::from_parts(1073405000, 0)
+		Weight::from_parts(1357686000, 0)
 			.saturating_add(T::DbWeight::get().reads(106))
-			.saturating_add(T::DbWeight::get().writes(101))
+			.saturating_add(T::DbWeight::get().writes(102))
 	}
 	/// Storage items touched: 6.
 	fn expire_claim() -> Weight {
-		Weight::from_parts(67490000, 0)
+		Weight::from_parts(64486000, 0)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage items touched: 7.
 	fn claim_restoral() -> Weight {
-		Weight::from_parts(400274000, 0)
+		Weight::from_parts(513453000, 0)
 			.saturating_add(T::DbWeight::get().reads(102))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 9.
 	fn complete_restoral() -> Weight {
-		Weight::from_parts(366815000, 0)
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().writes(8))
+		Weight::from_parts(398221000, 0)
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().writes(11))
 	}
 	/// Storage items touched: 6.
 	fn start_round() -> Weight {
-		Weight::from_parts(21772000, 0)
+		Weight::from_parts(17977000, 0)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -81,51 +81,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	/// Storage items touched: 5.
 	fn submit_proof(s: u32) -> Weight {
-		Weight::from_parts(54507133, 0)
-			.saturating_add(Weight::from_parts(34699209, 0).saturating_mul(s.into()))
+		Weight::from_parts(18947436, 0)
+			.saturating_add(Weight::from_parts(34177361, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((2 as u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 4.
 	fn issue_challenge() -> Weight {
-		Weight::from_parts(986756000, 0)
-			.saturating_add(ParityDbWeight::get().reads(91))
+		Weight::from_parts(1234734000, 0)
+			.saturating_add(ParityDbWeight::get().reads(173))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 9.
 	fn expire_challenge() -> Weight {
-		Weight::from_parts(346615000, 0)
+		Weight::from_parts(352363000, 0)
 			.saturating_add(ParityDbWeight::get().reads(97))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
-	/// Storage items touched: 9.
+	/// Storage items touched: 8.
 	fn hand_over_slot() -> Weight {
-		Weight::from_parts(1073405000, 0)
+		Weight::from_parts(1357686000, 0)
 			.saturating_add(ParityDbWeight::get().reads(106))
-			.saturating_add(ParityDbWeight::get().writes(101))
+			.saturating_add(ParityDbWeight::get().writes(102))
 	}
 	/// Storage items touched: 6.
 	fn expire_claim() -> Weight {
-		Weight::from_parts(67490000, 0)
+		Weight::from_parts(64486000, 0)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	/// Storage items touched: 7.
 	fn claim_restoral() -> Weight {
-		Weight::from_parts(400274000, 0)
+		Weight::from_parts(513453000, 0)
 			.saturating_add(ParityDbWeight::get().reads(102))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 9.
 	fn complete_restoral() -> Weight {
-		Weight::from_parts(366815000, 0)
-			.saturating_add(ParityDbWeight::get().reads(9))
-			.saturating_add(ParityDbWeight::get().writes(8))
+		Weight::from_parts(398221000, 0)
+			.saturating_add(ParityDbWeight::get().reads(12))
+			.saturating_add(ParityDbWeight::get().writes(11))
 	}
 	/// Storage items touched: 6.
 	fn start_round() -> Weight {
-		Weight::from_parts(21772000, 0)
+		Weight::from_parts(17977000, 0)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}

@@ -33,86 +33,86 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage items touched: 5.
 	fn register_miner() -> Weight {
-		Weight::from_parts(124405000, 0)
+		Weight::from_parts(135421000, 0)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage items touched: 1.
 	fn update_endpoint() -> Weight {
-		Weight::from_parts(20270000, 0)
+		Weight::from_parts(23825000, 0)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage items touched: 1.
 	fn rotate_auth_key() -> Weight {
-		Weight::from_parts(71166000, 0)
+		Weight::from_parts(71727000, 0)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage items touched: 2.
 	fn update_capacity() -> Weight {
-		Weight::from_parts(26580000, 0)
+		Weight::from_parts(26159000, 0)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage items touched: 4.
 	fn increase_stake() -> Weight {
-		Weight::from_parts(79949000, 0)
+		Weight::from_parts(79808000, 0)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	/// Storage items touched: 4.
+	/// Storage items touched: 3.
 	fn request_exit() -> Weight {
-		Weight::from_parts(37355000, 0)
-			.saturating_add(T::DbWeight::get().reads(3))
+		Weight::from_parts(33129000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage items touched: 2.
 	fn cancel_exit() -> Weight {
-		Weight::from_parts(25858000, 0)
+		Weight::from_parts(24416000, 0)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Storage items touched: 4.
+	/// Storage items touched: 5.
 	fn withdraw() -> Weight {
-		Weight::from_parts(69042000, 0)
+		Weight::from_parts(68792000, 0)
 			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage items touched: 5.
 	fn register_scheduler() -> Weight {
-		Weight::from_parts(109823000, 0)
+		Weight::from_parts(101661000, 0)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage items touched: 1.
 	fn update_scheduler_endpoint() -> Weight {
-		Weight::from_parts(24296000, 0)
+		Weight::from_parts(13070000, 0)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage items touched: 2.
+	/// Storage items touched: 4.
 	fn request_scheduler_exit() -> Weight {
-		Weight::from_parts(55783000, 0)
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(2))
+		Weight::from_parts(64836000, 0)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage items touched: 4.
 	fn withdraw_scheduler() -> Weight {
-		Weight::from_parts(64917000, 0)
+		Weight::from_parts(61231000, 0)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage items touched: 4.
 	fn slash_miner() -> Weight {
-		Weight::from_parts(49683000, 0)
+		Weight::from_parts(54631000, 0)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage items touched: 2.
 	fn draw_scheduler(s: u32) -> Weight {
-		Weight::from_parts(7381630, 0)
-			.saturating_add(Weight::from_parts(80702, 0).saturating_mul(s.into()))
+		Weight::from_parts(7268195, 0)
+			.saturating_add(Weight::from_parts(79384, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 }
@@ -121,86 +121,86 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	/// Storage items touched: 5.
 	fn register_miner() -> Weight {
-		Weight::from_parts(124405000, 0)
+		Weight::from_parts(135421000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	/// Storage items touched: 1.
 	fn update_endpoint() -> Weight {
-		Weight::from_parts(20270000, 0)
+		Weight::from_parts(23825000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	/// Storage items touched: 1.
 	fn rotate_auth_key() -> Weight {
-		Weight::from_parts(71166000, 0)
+		Weight::from_parts(71727000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	/// Storage items touched: 2.
 	fn update_capacity() -> Weight {
-		Weight::from_parts(26580000, 0)
+		Weight::from_parts(26159000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	/// Storage items touched: 4.
 	fn increase_stake() -> Weight {
-		Weight::from_parts(79949000, 0)
+		Weight::from_parts(79808000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
-	/// Storage items touched: 4.
+	/// Storage items touched: 3.
 	fn request_exit() -> Weight {
-		Weight::from_parts(37355000, 0)
-			.saturating_add(ParityDbWeight::get().reads(3))
+		Weight::from_parts(33129000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	/// Storage items touched: 2.
 	fn cancel_exit() -> Weight {
-		Weight::from_parts(25858000, 0)
+		Weight::from_parts(24416000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
-	/// Storage items touched: 4.
+	/// Storage items touched: 5.
 	fn withdraw() -> Weight {
-		Weight::from_parts(69042000, 0)
+		Weight::from_parts(68792000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4))
-			.saturating_add(ParityDbWeight::get().writes(4))
+			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	/// Storage items touched: 5.
 	fn register_scheduler() -> Weight {
-		Weight::from_parts(109823000, 0)
+		Weight::from_parts(101661000, 0)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	/// Storage items touched: 1.
 	fn update_scheduler_endpoint() -> Weight {
-		Weight::from_parts(24296000, 0)
+		Weight::from_parts(13070000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
-	/// Storage items touched: 2.
+	/// Storage items touched: 4.
 	fn request_scheduler_exit() -> Weight {
-		Weight::from_parts(55783000, 0)
-			.saturating_add(ParityDbWeight::get().reads(2))
-			.saturating_add(ParityDbWeight::get().writes(2))
+		Weight::from_parts(64836000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	/// Storage items touched: 4.
 	fn withdraw_scheduler() -> Weight {
-		Weight::from_parts(64917000, 0)
+		Weight::from_parts(61231000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	/// Storage items touched: 4.
 	fn slash_miner() -> Weight {
-		Weight::from_parts(49683000, 0)
+		Weight::from_parts(54631000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	/// Storage items touched: 2.
 	fn draw_scheduler(s: u32) -> Weight {
-		Weight::from_parts(7381630, 0)
-			.saturating_add(Weight::from_parts(80702, 0).saturating_mul(s.into()))
+		Weight::from_parts(7268195, 0)
+			.saturating_add(Weight::from_parts(79384, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(2))
 	}
 }
