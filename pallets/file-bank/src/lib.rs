@@ -612,9 +612,13 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let expired = Self::expire_deals(now);
+			let (expired, stale) = Self::expire_deals(now);
 			let (removed, hooks) = Self::remove_expired_objects();
-			T::WeightInfo::on_initialize(expired, removed).saturating_add(hooks)
+			// A stale entry: the queue entry and the deal read, the queue's head written.
+			let skips = T::DbWeight::get().reads_writes(2, 1).saturating_mul(u64::from(stale));
+			T::WeightInfo::on_initialize(expired, removed)
+				.saturating_add(hooks)
+				.saturating_add(skips)
 		}
 
 		#[cfg(feature = "try-runtime")]

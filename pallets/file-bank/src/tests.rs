@@ -404,6 +404,44 @@ mod declare {
 		});
 	}
 
+	/// Regression: entries of deals that ended counted against
+	/// `MaxDeadlinesPerBlock`, so declaring and cancelling in bulk (which
+	/// costs only fees) held real timeouts back for as many blocks.
+	#[test]
+	fn cancelled_deals_do_not_hold_real_timeouts_back() {
+		run_test(|| {
+			let owners: Vec<AccountId> = (4..=20).map(account).collect();
+			for (n, owner) in owners.iter().enumerate() {
+				MockSpace::buy(owner, PURCHASED);
+				MockSpace::create_bucket(owner, b"photos");
+				for copy in 0..MAX_OPEN_DEALS as u8 {
+					let deal = NextDealId::<Test>::get();
+					let mut root = [0xc4; 32];
+					root[..2].copy_from_slice(&[n as u8, copy]);
+					let file = Fid(root);
+					assert_ok!(declare_as(
+						owner.clone(),
+						owner.clone(),
+						&[b'a' + copy],
+						file,
+						layout()
+					));
+					assert_ok!(FileBank::cancel_deal(RuntimeOrigin::signed(owner.clone()), deal));
+				}
+			}
+			let stale = owners.len() as u32 * MAX_OPEN_DEALS;
+			assert!(
+				stale > MaxDeadlinesPerBlock::get(),
+				"more stale entries than live timeouts a block"
+			);
+			let real = declare_cat();
+			run_to_block(1 + TIMEOUT);
+			// The real deal timed out in the block it fell due, behind all the stale entries.
+			assert_eq!(MockSchedulers::timeouts(&scheduler(1)), 1);
+			assert_ne!(Deals::<Test>::get(real).unwrap().scheduler, scheduler(1));
+		});
+	}
+
 	/// Regression: an owner could keep any number of deals open.
 	#[test]
 	fn an_owner_has_at_most_max_open_deals() {
