@@ -139,25 +139,33 @@ impl SchedulerService {
 		});
 	}
 
+	/// The receipts to report for `upload`: none when its FID is stored
+	/// already (by another owner, or another deal), since the verified
+	/// payload proves the owner has the data and the report adds it to the
+	/// file; otherwise the miners' receipts for a fresh distribution.
+	async fn receipts(
+		&self,
+		upload: &Arc<Upload>,
+		encoded: &deoss_pipeline::EncodedFile,
+	) -> anyhow::Result<Vec<deoss_chain::calls::SlotReceipt>> {
+		if self.chain.file(&encoded.fid).await?.is_some() {
+			tracing::info!(deal = upload.deal_id, fid = %encoded.fid, "file stored already, reporting the owner");
+			return Ok(Vec::new());
+		}
+		distribute::distribute(
+			&self.chain,
+			&self.http,
+			&self.signer,
+			upload,
+			encoded,
+			self.parallel_columns,
+		)
+		.await
+	}
+
 	async fn distribute(&self, upload: Arc<Upload>, encoded: Arc<deoss_pipeline::EncodedFile>) {
 		let outcome = async {
-			// A FID stored already (by another owner, or another deal) needs no
-			// miners: the verified payload proves the owner has the data, and
-			// the report without receipts adds it to the file.
-			let receipts = if self.chain.file(&encoded.fid).await?.is_some() {
-				tracing::info!(deal = upload.deal_id, fid = %encoded.fid, "file stored already, reporting the owner");
-				Vec::new()
-			} else {
-				distribute::distribute(
-					&self.chain,
-					&self.http,
-					&self.signer,
-					&upload,
-					&encoded,
-					self.parallel_columns,
-				)
-				.await?
-			};
+			let mut receipts = self.receipts(&upload, &encoded).await?;
 			let mut attempt = 0;
 			loop {
 				attempt += 1;
@@ -170,6 +178,11 @@ impl SchedulerService {
 					Err(error) if attempt < REPORT_ATTEMPTS => {
 						tracing::warn!(deal = upload.deal_id, %error, "report failed, retrying");
 						tokio::time::sleep(Duration::from_secs(1)).await;
+						// The stored file this report relied on may have been
+						// deleted meanwhile: then it is distributed after all.
+						if receipts.is_empty() {
+							receipts = self.receipts(&upload, &encoded).await?;
+						}
 					}
 					Err(error) => {
 						return Err(anyhow::Error::new(error).context("reporting the receipts"))
