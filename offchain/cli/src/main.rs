@@ -838,7 +838,7 @@ async fn run(cli: Cli) -> Result<()> {
 				}
 			}
 			if failures > 0 {
-				bail!("{failures} of the uploads failed; run the same command again to retry them");
+				bail!("{failures} of the uploads failed (reasons above); run the same command again once they are dealt with: stored objects are skipped");
 			}
 		}
 		Command::Get { target, out: destination, range, recursive, raw } => {

@@ -279,7 +279,11 @@ impl DeossClient {
 					pinned: request.pinned.clone(),
 					meta: request.meta.clone(),
 				};
-				let events = self.chain.submit(&calls::declare(&declaration), &self.signer).await?;
+				let events = self
+					.chain
+					.submit(&calls::declare(&declaration), &self.signer)
+					.await
+					.map_err(declare_error)?;
 				// A stored FID is declared like any other: its owner is added
 				// once the scheduler has verified the payload (`OwnerAdded`).
 				let mut assigned = None;
@@ -588,6 +592,32 @@ impl DeossClient {
 				}
 			}
 		}
+	}
+}
+
+/// The chain's refusal of a declaration, with what to do when it is about
+/// content stored already.
+fn declare_error(error: deoss_chain::ChainError) -> ClientError {
+	let text = error.to_string();
+	let hint = [
+		(
+			"HoldersOutsideRegions",
+			"the same content is stored already, on miners outside the regions allowed here: allow their regions (`deoss stat` of the stored copy lists them), or store a distinct copy (for example encrypted)",
+		),
+		(
+			"FileImpaired",
+			"the same content is stored already and is being restored: try again once it is whole",
+		),
+		(
+			"FileMismatch",
+			"the same content is stored already with another layout: put it with that layout",
+		),
+	]
+	.into_iter()
+	.find(|(name, _)| text.contains(name));
+	match hint {
+		Some((name, hint)) => ClientError::Invalid(format!("{hint} (FileBank::{name})")),
+		None => error.into(),
 	}
 }
 
