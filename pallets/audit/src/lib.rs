@@ -125,6 +125,8 @@ mod benchmarking;
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]
+mod index_mock;
+#[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
